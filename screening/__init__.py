@@ -1,0 +1,27 @@
+"""Victim-identification screening for frontline officers: the application factory."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import auth, commands, i18n, security, storage, views
+from .config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None):
+    """Create the app: settings, database, security, languages, accounts, pages, commands."""
+    app = Flask(__name__, template_folder=str(ROOT / "templates"))
+    app.config.update(Settings().as_flask_config())
+    if config:
+        app.config.update(config)
+    app.config["SCREENING_DATA_DIR"] = data_dir = Path(app.config["SCREENING_DATA_DIR"])
+    app.config.setdefault("SCREENING_DATABASE", data_dir / "screening.db")
+    storage.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    auth.init_app(app)
+    views.init_app(app)
+    commands.init_app(app)
+    return app

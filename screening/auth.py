@@ -1,0 +1,213 @@
+"""Accounts, roles, logging in and out, and the one-time link that creates the first administrator.
+
+There is no default password. The first administrator comes from a one-time setup
+link printed on the console when the app starts with no accounts; other accounts
+come from the administrator or from ``flask users create``. Passwords are hashed
+with scrypt (memory-hard) by Werkzeug.
+"""
+
+import functools
+import hashlib
+import secrets
+import sys
+from datetime import UTC, datetime, timedelta
+
+import click
+from flask import current_app, g, redirect, request, session, url_for
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .cases import ROLES
+from .storage import connect, get_db, now
+
+MIN_PASSWORD_LENGTH = 12
+ONE_TIME_PASSWORD_BYTES = 12
+SETUP_TOKEN_BYTES = 24
+# A hash to compare against when the username does not exist, so that a wrong
+# username takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
+
+
+def hash_password(password):
+    """Return the stored form of a password."""
+    return generate_password_hash(password)
+
+
+def create_user(db, username, password, role, must_change=False):
+    """Create an account and return its id; raise ValueError for a taken name or bad role."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    if list(db.query("select 1 from users where username = ?", [username])):
+        raise ValueError(f"the username {username!r} is taken")
+    return (
+        db["users"]
+        .insert(
+            {
+                "username": username,
+                "password_hash": hash_password(password),
+                "role": role,
+                "active": 1,
+                "must_change_password": int(must_change),
+                "created_at": now(),
+            }
+        )
+        .last_pk
+    )
+
+
+def set_password(db, user_id, password):
+    """Replace an account's password; it no longer has to be changed."""
+    db.execute(
+        "update users set password_hash = ?, must_change_password = 0 where id = ?",
+        [hash_password(password), user_id],
+    )
+
+
+def check_login(db, username, password):
+    """Return the active account for this username and password, or None."""
+    rows = list(db.query("select * from users where username = ? and active = 1", [username]))
+    stored = rows[0]["password_hash"] if rows else _DUMMY_HASH
+    if check_password_hash(stored, password) and rows:
+        return rows[0]
+    return None
+
+
+def user_count(db):
+    """Return how many accounts exist."""
+    return next(db.query("select count(*) as n from users"))["n"]
+
+
+def _token_hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_setup_token(db, minutes):
+    """Return a new one-time setup token, voiding unused earlier ones."""
+    token = secrets.token_urlsafe(SETUP_TOKEN_BYTES)
+    created = datetime.now(UTC).replace(microsecond=0)
+    with db.atomic():
+        db.execute("delete from setup_tokens where used_at is null")
+        db["setup_tokens"].insert(
+            {
+                "token_hash": _token_hash(token),
+                "created_at": created.isoformat(),
+                "expires_at": (created + timedelta(minutes=minutes)).isoformat(),
+            }
+        )
+    return token
+
+
+def setup_token_valid(db, token):
+    """Return whether a setup token exists, is unused and has not expired."""
+    rows = list(
+        db.query(
+            "select 1 from setup_tokens where token_hash = ? and used_at is null and expires_at > ?",
+            [_token_hash(token or ""), now()],
+        )
+    )
+    return bool(rows) and user_count(db) == 0
+
+
+def use_setup_token(db, token):
+    """Mark a setup token as used."""
+    db.execute("update setup_tokens set used_at = ? where token_hash = ?", [now(), _token_hash(token)])
+
+
+def print_setup_link_if_needed(app):
+    """Print a one-time setup link on the console when no account exists yet."""
+    db = connect(app.config["SCREENING_DATABASE"])
+    try:
+        if user_count(db):
+            return
+        minutes = app.config["SCREENING_SETUP_TOKEN_MINUTES"]
+        token = issue_setup_token(db, minutes)
+    finally:
+        db.close()
+    link = app.config["SCREENING_PUBLIC_URL"].rstrip("/") + f"/setup/{token}"
+    print(
+        f"\nNo accounts yet. Create the first administrator within {minutes} minutes at:\n  {link}\n",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def load_user():
+    """Put the logged-in account on ``g.user`` (or None)."""
+    g.user = None
+    user_id = session.get("uid")
+    if user_id is None:
+        return
+    rows = list(get_db().query("select * from users where id = ? and active = 1", [user_id]))
+    if rows:
+        g.user = rows[0]
+    else:
+        session.clear()
+
+
+def login_required(view):
+    """Send anyone not logged in to the login page, and back here afterwards."""
+
+    @functools.wraps(view)
+    def wrapped(**kwargs):
+        if g.user is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        if g.user["must_change_password"] and request.endpoint != "auth.change_password":
+            return redirect(url_for("auth.change_password"))
+        return view(**kwargs)
+
+    return wrapped
+
+
+def role_required(*roles):
+    """Allow a view only to logged-in accounts with one of ``roles``."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(**kwargs):
+            if g.user["role"] not in roles:
+                return current_app.ensure_sync(_forbidden)()
+            return view(**kwargs)
+
+        return login_required(wrapped)
+
+    return decorator
+
+
+def _forbidden():
+    from flask import abort
+
+    abort(404)
+
+
+@click.group("users")
+def users_cli():
+    """Manage accounts."""
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True, help="What the account may do.")
+@click.option("--set-password", is_flag=True, help="Type the password instead of printing a one-time one.")
+def create_user_command(username, role, set_password):
+    """Create an account and print a one-time password (or set one interactively)."""
+    db = get_db()
+    if set_password:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise click.ClickException(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        must_change = False
+    else:
+        password = secrets.token_urlsafe(ONE_TIME_PASSWORD_BYTES)
+        must_change = True
+    try:
+        create_user(db, username, password, role, must_change=must_change)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Created {role} account {username!r}.")
+    if must_change:
+        click.echo(f"One-time password (must be changed at first login): {password}")
+
+
+def init_app(app):
+    """Load the account on each request and register the users command."""
+    app.before_request(load_user)
+    app.cli.add_command(users_cli)

@@ -1,0 +1,47 @@
+"""Settings: one object with safe defaults, each overridable from the environment.
+
+Every setting is named here with what it does, so that the README's configuration
+table and the code cannot drift apart (tests/test_config.py checks the README).
+"""
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+SETUP_TOKEN_MINUTES = 30
+IDLE_MINUTES = 15
+
+
+def _env_int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+@dataclass
+class Settings:
+    """Everything the app reads from its environment."""
+
+    data_dir: Path = field(default_factory=lambda: Path(os.environ.get("SCREENING_DATA_DIR", "data")).resolve())
+    secret_key: str | None = field(default_factory=lambda: os.environ.get("SCREENING_SECRET_KEY"))
+    default_locale: str = field(default_factory=lambda: os.environ.get("SCREENING_DEFAULT_LOCALE", "en"))
+    idle_minutes: int = field(default_factory=lambda: _env_int("SCREENING_IDLE_MINUTES", IDLE_MINUTES))
+    setup_token_minutes: int = field(
+        default_factory=lambda: _env_int("SCREENING_SETUP_TOKEN_MINUTES", SETUP_TOKEN_MINUTES)
+    )
+    public_url: str = field(default_factory=lambda: os.environ.get("SCREENING_PUBLIC_URL", "http://127.0.0.1:8000"))
+
+    def as_flask_config(self):
+        """Return the settings as upper-case Flask config keys."""
+        return {f"SCREENING_{f.name.upper()}": getattr(self, f.name) for f in fields(self)}
+
+
+ENVIRONMENT = {
+    "SCREENING_DATA_DIR": "Folder for the database and the secret key (default ./data).",
+    "SCREENING_SECRET_KEY": "Session signing key; by default a random key is created in the data folder.",
+    "SCREENING_DEFAULT_LOCALE": "Interface language when nothing else chooses one (default en).",
+    "SCREENING_IDLE_MINUTES": "Minutes without a request before an officer must log in again (default 15).",
+    "SCREENING_SETUP_TOKEN_MINUTES": "Minutes the first-administrator setup link stays valid (default 30).",
+    "SCREENING_PUBLIC_URL": "Address printed in the setup link (default http://127.0.0.1:8000).",
+    "HOST": "make run: address to listen on (default 127.0.0.1; 0.0.0.0 for phones on the network).",
+    "PORT": "make run: port to listen on (default 8000).",
+}

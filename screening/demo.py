@@ -1,0 +1,200 @@
+"""Clearly fake screenings for trying the app, for tests and for benchmarks.
+
+Each demo case starts from one of a few profiles of the situations officers meet
+(a man released from a scam compound, a domestic worker, a child in a karaoke
+bar, a young woman at an airport...), varied at random, then answered through the
+real question bank and scored by the real rule. Every demo row is marked ``demo``.
+"""
+
+import random
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from . import cases, questionnaire
+from .auth import create_user
+from .i18n import SUPPORTED
+from .logic import evidence_of, walk
+from .questions import NONE
+from .scoring import assess
+from .storage import dumps, new_reference
+
+DEMO_OFFICER = "demo.officer"
+DAYS_BACK = 365
+URGENT_SHARE = 0.08
+POSTS = (
+    "Demo: Poipet border checkpoint",
+    "Demo: Mae Sot immigration",
+    "Demo: Suvarnabhumi airport",
+    "Demo: Soekarno-Hatta airport",
+    "Demo: Bavet crossing",
+    "Demo: Manila NAIA terminal 1",
+    "Demo: Labour inspection, Samut Sakhon",
+)
+PROFILES = {
+    "scam_compound": {
+        "stage": "after_exit",
+        "act": "yes",
+        "channel": ["facebook", "telegram"],
+        "deceived": ["job_nature", "wages"],
+        "vulnerability": ["economic"],
+        "forms": ["forced_criminality"],
+        "conditions": ["excessive_hours", "low_or_no_pay"],
+        "coercion": ["documents_confiscated", "confinement", "violence", "forced_crime"],
+        "pressure": ["threat_worse", "family_harm"],
+        "kept_there": ["unknown_area"],
+        "age": (19, 40),
+    },
+    "domestic_worker": {
+        "stage": "at_destination",
+        "act": "yes",
+        "channel": ["agent"],
+        "deceived": ["conditions", "wages", "contract"],
+        "forms": ["domestic_servitude"],
+        "conditions": ["excessive_hours", "low_or_no_pay", "bad_living"],
+        "coercion": ["documents_confiscated"],
+        "kept_there": ["dependency", "unknown_area", "legal_status"],
+        "sex": "female",
+        "age": (20, 45),
+    },
+    "child_karaoke": {
+        "stage": "at_destination",
+        "act": "yes",
+        "channel": ["known_person"],
+        "forms": ["sexual"],
+        "sex": "female",
+        "age": (14, 17),
+    },
+    "airport_call_centre": {
+        "stage": "before_departure",
+        "act": "yes",
+        "channel": ["facebook"],
+        "deceived": ["job_nature", "legal_status"],
+        "vulnerability": ["economic", "lack_information"],
+        "forms": ["other"],
+        "sex": "female",
+        "age": (18, 28),
+    },
+    "smuggled_migrant": {
+        "stage": "in_transit",
+        "act": "no",
+        "channel": [NONE],
+        "paid_crossing": "yes",
+        "documents": "no",
+        "age": (20, 50),
+    },
+    "labour_only": {
+        "stage": "at_destination",
+        "act": "yes",
+        "channel": ["job_site"],
+        "forms": ["labour"],
+        "conditions": ["excessive_hours", "low_or_no_pay"],
+        "age": (22, 55),
+    },
+    "officer_concern": {
+        "stage": "in_transit",
+        "act": "unknown",
+        "channel": ["declined"],
+        "officer_concern": "yes",
+        "officer_concern_reason": "Demo: the papers do not match the story.",
+        "age": (18, 30),
+    },
+    "much_declined": {
+        "stage": "at_destination",
+        "act": "yes",
+        "channel": ["whatsapp"],
+        "conditions": ["excessive_hours"],
+        "coercion": ["declined"],
+        "pressure": ["declined"],
+        "age": (25, 50),
+    },
+}
+DEFAULTS = {"documents": "yes", "safe_place": "yes", "accompanied": "yes", "possibly_minor": "no"}
+
+
+def _default(question, rng):
+    if question.id in DEFAULTS:
+        return DEFAULTS[question.id]
+    if question.kind == "multi":
+        return [NONE]
+    if question.kind == "yesno":
+        return "no"
+    if question.kind == "single":
+        return rng.choice([v for v in question.values if v not in ("unknown", "declined")])
+    if question.kind == "number":
+        return rng.randint(18, 60)
+    return "Demo text."
+
+
+def answers_for(profile, rng):
+    """Return a complete set of answers for one demo person of ``profile``."""
+    template = PROFILES[profile]
+    answers = {k: v for k, v in template.items() if k != "age"}
+    answers["age"] = rng.randint(*template["age"])
+    if profile != "child_karaoke" and rng.random() < URGENT_SHARE:
+        answers[rng.choice(["danger_now", "medical_now", "controller_nearby"])] = "yes"
+    while True:
+        visible, effective = walk(questionnaire.QUESTIONS, answers)
+        missing = [q for q in visible if q.id not in effective]
+        if not missing:
+            return effective
+        answers[missing[0].id] = _default(missing[0], rng)
+
+
+def _officer_id(db):
+    rows = list(db.query("select id from users where username = ?", [DEMO_OFFICER]))
+    if rows:
+        return rows[0]["id"]
+    return create_user(db, DEMO_OFFICER, secrets.token_urlsafe(16), "officer", must_change=True)
+
+
+def seed(db, count, seed_value=None):
+    """Create ``count`` completed demo screenings and return their references."""
+    rng = random.Random(seed_value)  # noqa: S311 - fake data, not security
+    officer = _officer_id(db)
+    end = datetime.now(UTC).replace(microsecond=0)
+    references = []
+    with db.atomic():
+        for _ in range(count):
+            answers = answers_for(rng.choice(list(PROFILES)), rng)
+            evidence = evidence_of(questionnaire.QUESTIONS, answers)
+            result = assess(evidence)
+            when = end - timedelta(seconds=rng.randint(0, DAYS_BACK * 86400))
+            stamp = when.isoformat()
+            reference = new_reference()
+            screening_id = (
+                db["screenings"]
+                .insert(
+                    {
+                        "reference": reference,
+                        "officer_id": officer,
+                        "post": rng.choice(POSTS),
+                        "interview_lang": rng.choice(SUPPORTED),
+                        "interpreter": rng.choice(["none", "independent"]),
+                        "consent": "yes",
+                        "status": cases.COMPLETED,
+                        "bank_version": questionnaire.VERSION,
+                        "created_at": stamp,
+                        "updated_at": stamp,
+                        "ended_at": stamp,
+                        "evidence": dumps(evidence),
+                        "assessment": dumps(result),
+                        "outcome": result["outcome"],
+                        "rule": result["rule"],
+                        "urgent": int(result["urgent"]),
+                        "child": int(result["child"]),
+                        "demo": 1,
+                    }
+                )
+                .last_pk
+            )
+            db["answers"].insert_all(
+                {"screening_id": screening_id, "question_id": qid, "value": dumps(value), "answered_at": stamp}
+                for qid, value in answers.items()
+            )
+            references.append(reference)
+    return references
+
+
+def real_case_count(db):
+    """Return how many screenings in the database are not demo data."""
+    return next(db.query("select count(*) as n from screenings where demo = 0"))["n"]

@@ -1,0 +1,88 @@
+"""Security rules in one place: the secret key, session cookies, idle timeout, CSRF, headers.
+
+A phone may be left unlocked at a border post and the post's Wi-Fi may be
+watched: sessions end after a short idle time, nothing is cached, the pages may
+not be framed, and no script runs but our own files.
+"""
+
+import os
+import secrets
+import time
+from datetime import timedelta
+
+from flask import g, redirect, request, session, url_for
+from flask_wtf.csrf import CSRFProtect
+
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
+SECRET_KEY_BYTES = 32
+
+csrf = CSRFProtect()
+
+HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def load_secret_key(data_dir):
+    """Return the session key: from the environment, or a random one kept in the data folder."""
+    from_env = os.environ.get("SCREENING_SECRET_KEY")
+    if from_env:
+        return from_env
+    path = data_dir / SECRET_KEY_FILE
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(SECRET_KEY_BYTES))
+    return path.read_text().strip()
+
+
+def enforce_idle_timeout():
+    """End a session that has been idle too long; the officer logs in and continues."""
+    from flask import current_app
+
+    if "uid" not in session:
+        return None
+    idle = current_app.config["SCREENING_IDLE_MINUTES"] * 60
+    last = session.get("seen", 0)
+    stamp = int(time.time())
+    if stamp - last > idle:
+        session.clear()
+        g.session_expired = True
+        if request.endpoint not in ("auth.login", "static", "auth.exit_page"):
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?"), expired=1))
+        return None
+    session["seen"] = stamp
+    return None
+
+
+def add_headers(response):
+    """Add the security headers, and forbid caching of anything but static files."""
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+    return response
+
+
+def init_app(app):
+    """Configure the key, cookies and CSRF, and register the request hooks."""
+    app.secret_key = load_secret_key(app.config["SCREENING_DATA_DIR"])
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    app.config.setdefault("SESSION_COOKIE_SECURE", app.config["SCREENING_PUBLIC_URL"].startswith("https:"))
+    csrf.init_app(app)
+    app.before_request(enforce_idle_timeout)
+    app.after_request(add_headers)

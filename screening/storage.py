@@ -1,0 +1,153 @@
+"""The database: one SQLite file in the data folder, opened once per request.
+
+sqlite-utils wraps a connection that lives on ``flask.g`` for one request and is
+closed on teardown. Schema changes are sqlite-utils migrations applied at start-up.
+WAL mode lets officers read while another writes; the busy timeout makes a writer
+wait for its turn instead of failing.
+"""
+
+import json
+import secrets
+import sqlite3
+from datetime import UTC, datetime
+
+from flask import current_app, g
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+BUSY_TIMEOUT_MS = 5000
+# No 0/O, 1/I/L: a reference is read aloud over a phone and typed from paper.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REFERENCE_GROUPS = 3
+REFERENCE_GROUP_LENGTH = 4
+
+migrations = Migrations("screening")
+
+
+@migrations()
+def m001_initial(db):
+    """Create accounts, setup tokens, screenings and answers."""
+    db["users"].create(
+        {
+            "id": int,
+            "username": str,
+            "password_hash": str,
+            "role": str,
+            "active": int,
+            "must_change_password": int,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"username", "password_hash", "role", "active", "created_at"},
+    )
+    db["users"].create_index(["username"], unique=True)
+    db["setup_tokens"].create(
+        {"token_hash": str, "created_at": str, "expires_at": str, "used_at": str},
+        pk="token_hash",
+    )
+    db["screenings"].create(
+        {
+            "id": int,
+            "reference": str,
+            "officer_id": int,
+            "post": str,
+            "interview_lang": str,
+            "interpreter": str,
+            "consent": str,
+            "status": str,
+            "stop_reason": str,
+            "bank_version": str,
+            "created_at": str,
+            "updated_at": str,
+            "ended_at": str,
+            "evidence": str,
+            "assessment": str,
+            "outcome": str,
+            "rule": str,
+            "urgent": int,
+            "child": int,
+            "demo": int,
+        },
+        pk="id",
+        defaults={"demo": 0, "urgent": 0, "child": 0},
+        not_null={"reference", "officer_id", "status", "bank_version", "created_at", "updated_at"},
+        foreign_keys=[("officer_id", "users", "id")],
+    )
+    db["screenings"].create_index(["reference"], unique=True)
+    db["screenings"].create_index(["officer_id", "status", "updated_at"])
+    db["answers"].create(
+        {"screening_id": int, "question_id": str, "value": str, "answered_at": str},
+        pk=("screening_id", "question_id"),
+        not_null={"value", "answered_at"},
+        foreign_keys=[("screening_id", "screenings", "id")],
+    )
+
+
+def now():
+    """Return the current UTC time as an ISO 8601 string, to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def connect(path):
+    """Open the database file with the settings every connection needs."""
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    db = Database(conn)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    return db
+
+
+def get_db():
+    """Return this request's database, opening it on first use."""
+    if "db" not in g:
+        g.db = connect(current_app.config["SCREENING_DATABASE"])
+    return g.db
+
+
+def close_db(_exc=None):
+    """Close this request's database, if one was opened."""
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()
+
+
+def migrate(path):
+    """Create or upgrade the database at ``path``."""
+    db = connect(path)
+    try:
+        migrations.apply(db)
+    finally:
+        db.close()
+
+
+def new_reference():
+    """Return a random, unguessable case reference such as K7QD-9XPM-3HTA."""
+    groups = (
+        "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_GROUP_LENGTH))
+        for _ in range(REFERENCE_GROUPS)
+    )
+    return "-".join(groups)
+
+
+def normalise_reference(text):
+    """Return a typed reference in canonical form (upper case, dashes), or None."""
+    letters = "".join(ch for ch in (text or "").upper() if ch.isalnum())
+    size = REFERENCE_GROUPS * REFERENCE_GROUP_LENGTH
+    if len(letters) != size or any(ch not in REFERENCE_ALPHABET for ch in letters):
+        return None
+    step = REFERENCE_GROUP_LENGTH
+    return "-".join(letters[i : i + step] for i in range(0, size, step))
+
+
+def dumps(value):
+    """Serialise a value for a JSON column, stable and readable."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def init_app(app):
+    """Create or migrate the database at start-up and close connections after each request."""
+    app.config["SCREENING_DATA_DIR"].mkdir(parents=True, exist_ok=True)
+    migrate(app.config["SCREENING_DATABASE"])
+    app.teardown_appcontext(close_db)

@@ -1,0 +1,29 @@
+"""The web pages: blueprints, and error pages that never show a bare 500."""
+
+from flask import render_template, request
+from flask_wtf.csrf import CSRFError
+
+from ..vocabulary import OUTCOMES_SHORT, STATUSES
+from . import auth, cases, interview
+
+
+def _error(status, template="error.html", **context):
+    return render_template(template, status=status, **context), status
+
+
+def init_app(app):
+    """Register the blueprints and the error pages."""
+    for module in (auth, cases, interview):
+        app.register_blueprint(module.bp)
+    app.jinja_env.globals.update(statuses=STATUSES, outcomes_short=OUTCOMES_SHORT)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_exc):
+        return _error(400, "expired.html", next=request.path)
+
+    for status in (400, 404, 405, 413):
+        app.register_error_handler(status, lambda exc, status=status: _error(status))
+
+    @app.errorhandler(500)
+    def server_error(_exc):
+        return _error(500)

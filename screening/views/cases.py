@@ -1,0 +1,60 @@
+"""The officer's cases: the list, starting a new screening, and one case's page with its result."""
+
+import json
+
+from flask import Blueprint, g, redirect, render_template, url_for
+
+from .. import cases
+from ..auth import login_required
+from ..explain import explain
+from ..forms import STOP_REASONS, StartForm
+from ..i18n import LANGUAGE_NAMES
+from ..storage import get_db
+from .interview import State, load_case
+
+bp = Blueprint("cases", __name__)
+
+
+@bp.route("/")
+@login_required
+def index():
+    """List the cases this account may see, drafts first."""
+    rows = cases.list_for(get_db(), g.user)
+    return render_template("cases.html", rows=rows)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Confirm a private setting and the language, then open a draft screening."""
+    db = get_db()
+    form = StartForm()
+    if not form.is_submitted():
+        form.post.data = cases.last_post(db, g.user["id"])
+    if form.validate_on_submit():
+        screening = cases.create(
+            db, g.user["id"], form.post.data.strip(), form.interview_lang.data, form.interpreter.data
+        )
+        return redirect(url_for("interview.consent", reference=screening["reference"]))
+    return render_template("new.html", form=form)
+
+
+@bp.route("/s/<reference>")
+@login_required
+def case(reference):
+    """Show a case: its result when ended, or where to go on when it is a draft."""
+    screening = load_case(reference)
+    state = State(screening)
+    result = None
+    if screening["assessment"]:
+        result = explain(json.loads(screening["assessment"]), json.loads(screening["evidence"]), state.effective)
+    return render_template(
+        "case.html",
+        screening=screening,
+        assessment=json.loads(screening["assessment"]) if screening["assessment"] else None,
+        result=result,
+        resume_url=state.resume_url() if screening["status"] == cases.DRAFT else None,
+        language=LANGUAGE_NAMES.get(screening["interview_lang"], screening["interview_lang"]),
+        stop_reason=STOP_REASONS.get(screening["stop_reason"]),
+        urgent=state.urgent_panel() if not result else None,
+    )

@@ -1,0 +1,115 @@
+"""The enumerations of the evidence document and the assessment, each value with its label.
+
+Values are stable identifiers stored in the database and in JSON; labels are what
+people read, in the interface language. See shared/domain/screening-model.md §4-§5.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+INDICATOR_STATUSES = {
+    "present": _l("Present"),
+    "absent": _l("Absent"),
+    "unknown": _l("Don't know"),
+    "declined": _l("Prefer not to say"),
+}
+
+STAGES = {
+    "before_departure": _l("Before departure"),
+    "in_transit": _l("In transit"),
+    "at_destination": _l("At the destination"),
+    "after_exit": _l("After leaving the situation"),
+}
+
+# The stages at which the exploitation may not have begun yet (rule P2).
+EARLY_STAGES = ("before_departure", "in_transit")
+
+EXPLOITATION_FORMS = {
+    "labour": _l("Forced labour"),
+    "domestic_servitude": _l("Domestic servitude"),
+    "sexual": _l("Sexual exploitation"),
+    "sexual_online": _l("Online sexual exploitation"),
+    "forced_criminality": _l("Forced criminality (such as online scams)"),
+    "forced_marriage": _l("Forced marriage"),
+    "forced_begging": _l("Forced begging"),
+    "organ_removal": _l("Organ removal"),
+    "other": _l("Other exploitation"),
+}
+
+# For a child these forms are exploitation in themselves (screening model §3).
+ALWAYS_EXPLOITATION_FORMS = (
+    "sexual",
+    "sexual_online",
+    "forced_criminality",
+    "forced_marriage",
+    "forced_begging",
+    "organ_removal",
+)
+
+URGENT_REASONS = {
+    "danger": _l("The person is in immediate danger"),
+    "controller_present": _l("A trafficker or controller is present or nearby"),
+    "medical": _l("Medical emergency"),
+    "self_harm": _l("Thoughts of self-harm or suicide"),
+    "child_alone": _l("A child alone"),
+}
+
+# Facts about protection needs that the answers establish. This list extends the
+# evidence document of the screening model (§4 has no field for the needs of §5).
+NEEDS = {
+    "fear_of_return": _l("Afraid to return home"),
+    "documents_missing": _l("Has no passport or ID"),
+    "injury_illness": _l("Injured, ill or pregnant"),
+    "distress": _l("In distress"),
+    "no_safe_place": _l("No safe place to stay"),
+    "smuggled": _l("Paid someone to cross a border"),
+}
+
+# Kinds of service in the referral directory (screening model §5), in the order a
+# result lists them.
+SERVICES = {
+    "child_protection": _l("Child-protection services"),
+    "medical": _l("Medical care"),
+    "psychosocial": _l("Psychosocial support"),
+    "shelter": _l("Shelter"),
+    "asylum": _l("Asylum and refugee protection"),
+    "consular": _l("Consular help"),
+    "migrant_assistance": _l("Migrant assistance"),
+    "labour_rights": _l("Labour-rights help"),
+}
+
+OUTCOMES = {
+    "presumed": _l("Refer as a presumed victim of trafficking"),
+    "possible": _l("Possible trafficking: refer for a full interview by a specialist unit"),
+    "not_indicated": _l("No trafficking indicated on this screening"),
+}
+
+RULES = {
+    "adult_combination": _l(
+        "Recruitment (deception, coercion or abuse of vulnerability), exploitation and "
+        "coercion or abuse of vulnerability at destination were all found."
+    ),
+    "child_exploitation": _l(
+        "A child was recruited, moved or held, and exploited or placed in a form of "
+        "exploitation that is always exploitation for a child."
+    ),
+    "P1": _l("Exploitation and at least one strong indicator of deception, coercion or abuse of vulnerability."),
+    "P2": _l("Recruitment by deception, coercion or abuse of vulnerability found before the exploitation began."),
+    "P3": _l("At least one strong indicator of coercion at the destination."),
+    "P4": _l("A strong indicator was found while two or more answers were declined or unknown."),
+    "P5": _l("The officer recorded a serious concern."),
+    "P6": _l("A child with at least one indicator present."),
+    "none": _l("No rule for referral as a victim of trafficking was met."),
+}
+
+OUTCOMES_SHORT = {
+    "presumed": _l("Presumed victim"),
+    "possible": _l("Possible victim"),
+    "not_indicated": _l("Not indicated"),
+}
+
+STATUSES = {
+    "draft": _l("Not finished"),
+    "completed": _l("Completed"),
+    "refused": _l("Refused"),
+    "stopped": _l("Stopped"),
+}
