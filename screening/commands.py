@@ -54,9 +54,10 @@ def assess_command(source, from_answers):
         _fail(f"not valid JSON: {exc}")
     try:
         evidence = answers_to_evidence(document) if from_answers else validate_evidence(document)
+        assessment = assess(evidence)
     except EvidenceError as exc:
         _fail(str(exc))
-    click.echo(json.dumps(assess(evidence), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(assessment, ensure_ascii=False, indent=2))
 
 
 @demo_cli.command("seed")

@@ -11,17 +11,30 @@ from wtforms import (
     BooleanField,
     Field,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
 
 from .i18n import LANGUAGE_NAMES, SUPPORTED
 from .questions import ALTERNATIVES, EXCLUSIVE
 
 POST_MAX = 100
+
+
+def strip(value):
+    """Trim spaces around typed text, so that spaces alone count as nothing typed."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def options(pairs):
+    """Return WTForms choices from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 STOP_REASONS = {
     "person_asked": _l("The person asked to stop"),
     "distress": _l("The person was too distressed to go on"),
@@ -41,20 +54,21 @@ class StartForm(FlaskForm):
 
     post = StringField(
         _l("Post or location"),
+        filters=[strip],
         validators=[
-            InputRequired(message=_l("Enter the post or location")),
+            DataRequired(message=_l("Enter the post or location")),
             Length(max=POST_MAX, message=_l("Use at most %(max)d characters", max=POST_MAX)),
         ],
     )
     interview_lang = SelectField(
         _l("The person's language"),
-        choices=[(code, LANGUAGE_NAMES[code]) for code in SUPPORTED],
+        choices=options((code, LANGUAGE_NAMES[code]) for code in SUPPORTED),
         validate_choice=False,
         validators=[AnyOf(SUPPORTED, message=_l("Choose a language from the list"))],
     )
     interpreter = RadioField(
         _l("Is an interpreter helping?"),
-        choices=list(INTERPRETER.items()),
+        choices=options(INTERPRETER.items()),
         validate_choice=False,
         validators=[InputRequired(message=_l("Say whether an interpreter is helping"))],
     )
@@ -81,7 +95,7 @@ class ConsentForm(FlaskForm):
 
     consent = RadioField(
         _l("Does the person agree to answer the questions?"),
-        choices=[("yes", _l("Yes, they agree")), ("no", _l("No, they do not agree"))],
+        choices=options([("yes", _l("Yes, they agree")), ("no", _l("No, they do not agree"))]),
         validate_choice=False,
         validators=[
             InputRequired(message=_l("Record whether the person agrees")),
@@ -95,7 +109,7 @@ class StopForm(FlaskForm):
 
     reason = RadioField(
         _l("Why are you stopping?"),
-        choices=list(STOP_REASONS.items()),
+        choices=options(STOP_REASONS.items()),
         validate_choice=False,
         validators=[
             InputRequired(message=_l("Choose why you are stopping")),
@@ -172,7 +186,7 @@ def _field_for(question):
     if question.kind in ("yesno", "single"):
         return RadioField(
             label,
-            choices=[(c.value, c.text) for c in question.choices],
+            choices=options((c.value, c.text) for c in question.choices),
             validate_choice=False,
             validators=[
                 InputRequired(message=_l("Choose an answer")),
@@ -182,7 +196,7 @@ def _field_for(question):
     if question.kind == "multi":
         return SelectMultipleField(
             label,
-            choices=[(c.value, c.text) for c in question.choices],
+            choices=options((c.value, c.text) for c in question.choices),
             validate_choice=False,
             validators=[exclusive_choices(values)],
         )
@@ -195,8 +209,9 @@ def _field_for(question):
         )
     return TextAreaField(
         label,
+        filters=[strip],
         validators=[
-            InputRequired(message=_l("Enter a short reason")),
+            DataRequired(message=_l("Enter a short reason")),
             Length(max=question.maximum, message=_l("Use at most %(max)d characters", max=question.maximum)),
         ],
     )
@@ -218,10 +233,4 @@ def page_form(questions, stored):
 
 def answers_from(form, questions):
     """Return the validated answers of a page form as question id -> stored value."""
-    values = {}
-    for q in questions:
-        value = form[q.id].data
-        if q.kind == "text":
-            value = value.strip()
-        values[q.id] = value
-    return values
+    return {q.id: form[q.id].data for q in questions}

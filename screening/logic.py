@@ -6,7 +6,7 @@ later change, or that no longer fits the bank, is kept in storage but ignored
 here, so nothing the officer entered is lost and nothing stale is scored.
 """
 
-from .questions import ALTERNATIVES, INTERVIEW
+from .questions import ALTERNATIVES, EXCLUSIVE, INTERVIEW
 from .scoring import empty_evidence, is_child
 
 
@@ -41,11 +41,17 @@ def is_valid_answer(question, value):
     if question.kind in ("yesno", "single"):
         return value in question.values
     if question.kind == "multi":
-        return isinstance(value, list) and bool(value) and all(v in question.values for v in value)
+        return (
+            isinstance(value, list)
+            and bool(value)
+            and all(v in question.values for v in value)
+            and (len(value) == 1 or not any(v in EXCLUSIVE for v in value))
+        )
     if question.kind == "number":
         if value in ALTERNATIVES:
             return value in question.values
-        return isinstance(value, int) and question.minimum <= value <= question.maximum
+        is_number = isinstance(value, int) and not isinstance(value, bool)
+        return is_number and question.minimum <= value <= question.maximum
     return isinstance(value, str) and bool(value.strip())
 
 

@@ -133,9 +133,11 @@ def new_reference():
 
 def normalise_reference(text):
     """Return a typed reference in canonical form (upper case, dashes), or None."""
-    letters = "".join(ch for ch in (text or "").upper() if ch.isalnum())
+    typed = "".join(ch for ch in (text or "") if ch.isalnum())
+    letters = typed.upper()
     size = REFERENCE_GROUPS * REFERENCE_GROUP_LENGTH
-    if len(letters) != size or any(ch not in REFERENCE_ALPHABET for ch in letters):
+    # len(typed) too: some letters upper-case to two (ß -> SS) and must not sneak in.
+    if len(typed) != size or len(letters) != size or any(ch not in REFERENCE_ALPHABET for ch in letters):
         return None
     step = REFERENCE_GROUP_LENGTH
     return "-".join(letters[i : i + step] for i in range(0, size, step))

@@ -1,5 +1,7 @@
 """Pages for accounts: log in, log out, first-administrator setup, password change, quick exit."""
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
@@ -18,10 +20,17 @@ bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target):
-    """Return ``target`` if it is a path on this site, else the case list."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("cases.index")
+    """Return ``target`` if it is a path on this site, else the case list.
+
+    Browsers drop tabs and newlines from addresses, so a slash, a tab and "/evil.example" would
+    leave the site: any space or control character disqualifies a target.
+    """
+    if not target or any(ch.isspace() or ord(ch) < 32 or ch == "\\" for ch in target):
+        return url_for("cases.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("cases.index")
+    return target
 
 
 def _start_session(user):
@@ -60,6 +69,7 @@ def logout():
 def exit_page():
     """Leave at once: end the session and show a page with nothing about any case."""
     session.clear()
+    g.user = None
     return render_template("exit.html")
 
 

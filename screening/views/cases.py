@@ -32,9 +32,7 @@ def new():
     if not form.is_submitted():
         form.post.data = cases.last_post(db, g.user["id"])
     if form.validate_on_submit():
-        screening = cases.create(
-            db, g.user["id"], form.post.data.strip(), form.interview_lang.data, form.interpreter.data
-        )
+        screening = cases.create(db, g.user["id"], form.post.data, form.interview_lang.data, form.interpreter.data)
         return redirect(url_for("interview.consent", reference=screening["reference"]))
     return render_template("new.html", form=form)
 

@@ -1,0 +1,140 @@
+"""Fixtures: a real app on a temporary data folder, a client, a CLI runner, and an interview driver."""
+
+import re
+
+import pytest
+
+from screening import auth, create_app, questionnaire
+from screening.auth import create_user
+from screening.storage import connect
+
+PASSWORD = "a long test password"
+# What `Interview.run` answers where a test says nothing: an adult met at the destination
+# who answers "no" or "none of these" to everything.
+DEFAULT_ANSWERS = {
+    "stage": "at_destination",
+    "possibly_minor": "no",
+    "sex": "female",
+    "nationality": "KHM",
+    "documents": "yes",
+    "safe_place": "yes",
+}
+DEFAULT_BY_KIND = {"yesno": "no", "multi": ["none"], "number": "30", "text": "A reason."}
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    """Hash test passwords cheaply: scrypt's cost is the point in production, not in tests."""
+    monkeypatch.setattr(auth, "PASSWORD_METHOD", "pbkdf2:sha256:1000")
+
+
+@pytest.fixture
+def app(tmp_path):
+    """Return an app on an empty temporary database, CSRF off (one test turns it on)."""
+    app = create_app({"SCREENING_DATA_DIR": tmp_path, "TESTING": True, "WTF_CSRF_ENABLED": False})
+    return app
+
+
+@pytest.fixture
+def db(app):
+    """Return a connection to the app's database, for arranging and reading rows back."""
+    conn = connect(app.config["SCREENING_DATABASE"])
+    yield conn
+    conn.close()
+
+
+@pytest.fixture
+def users(db):
+    """Create one account of each kind, plus a second officer; return their ids by name."""
+    return {
+        name: create_user(db, name, PASSWORD, role)
+        for name, role in [
+            ("officer", "officer"),
+            ("other", "officer"),
+            ("supervisor", "supervisor"),
+            ("admin", "admin"),
+        ]
+    }
+
+
+@pytest.fixture
+def client(app):
+    """Return a test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """Return a runner for the app's commands."""
+    return app.test_cli_runner()
+
+
+class Interview:
+    """Drive a screening through the pages as an officer would, with a test client."""
+
+    def __init__(self, client):
+        self.client = client
+        self.reference = None
+
+    def login(self, username="officer", password=PASSWORD):
+        """Log in and return the response."""
+        return self.client.post("/login", data={"username": username, "password": password})
+
+    def start(self, consent="yes", **fields):
+        """Fill the start page and the consent page; return the response to the consent."""
+        data = {"post": "Test post", "interview_lang": "en", "interpreter": "none", "private": "y", **fields}
+        response = self.client.post("/new", data=data)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        self.reference = response.headers["Location"].split("/")[2]
+        return self.client.post(f"/s/{self.reference}/consent", data={"consent": consent})
+
+    def url(self, page_id):
+        """Return the address of one page of this interview."""
+        return f"/s/{self.reference}/q/{page_id}"
+
+    def answer(self, page_id, **values):
+        """Post one page and return the response."""
+        return self.client.post(self.url(page_id), data=values)
+
+    def run(self, answers, until=None):
+        """Answer page after page, taking ``answers`` or a plain default, and return the last response.
+
+        Stops at the result, or before ``until`` (a page id or "check").
+        """
+        response = self.client.get(f"/s/{self.reference}/q/danger_now")
+        location = self.url("danger_now")
+        for _step in range(60):
+            if until and location.split("?")[0].endswith(until):
+                return response
+            if location.endswith("/check"):
+                page = self.client.get(location).get_data(as_text=True)
+                location = re.search(r'href="([^"]+)">Continue to your observations', page).group(1)
+                continue
+            if "/q/" not in location:
+                return self.client.get(location)
+            page_id = location.split("/q/")[1].split("?")[0]
+            data = {}
+            for q in questionnaire.QUESTIONS:
+                if q.page_id == page_id:
+                    data[q.id] = answers.get(q.id, DEFAULT_ANSWERS.get(q.id, DEFAULT_BY_KIND.get(q.kind)))
+            response = self.client.post(location, data=data)
+            assert response.status_code == 302, (page_id, response.get_data(as_text=True)[:2000])
+            location = response.headers["Location"]
+        raise AssertionError("the interview did not end")
+
+
+def outcome_of(response):
+    """Return (outcome, rule, urgent) from the result page's data attributes."""
+    match = re.search(
+        r'data-outcome="([^"]+)" data-rule="([^"]+)" data-urgent="([^"]+)"', response.get_data(as_text=True)
+    )
+    assert match, "no outcome element on the page"
+    return match.groups()
+
+
+@pytest.fixture
+def interview(client, users):
+    """Return an interview driver logged in as the first officer."""
+    driver = Interview(client)
+    driver.login()
+    return driver

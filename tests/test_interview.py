@@ -1,0 +1,205 @@
+"""Whole interviews through the test client: each outcome, the child path, refusal, stop, resume."""
+
+import json
+
+import pytest
+
+from screening import cases, questionnaire
+from screening.scoring import assess
+
+from .conftest import Interview, outcome_of
+
+SCAM_COMPOUND = {
+    "stage": "after_exit",
+    "age": "27",
+    "act": "yes",
+    "channel": ["facebook", "telegram"],
+    "deceived": ["job_nature", "wages"],
+    "forms": ["forced_criminality"],
+    "conditions": ["excessive_hours", "low_or_no_pay"],
+    "coercion": ["documents_confiscated", "confinement", "forced_crime"],
+}
+
+
+def screening_row(db, reference):
+    return next(db.query("select * from screenings where reference = ?", [reference]))
+
+
+def stored_answers(db, reference):
+    row = screening_row(db, reference)
+    return cases.answers(db, row["id"])
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        (SCAM_COMPOUND, ("presumed", "adult_combination", "false")),
+        (
+            {"stage": "in_transit", "deceived": ["job_nature", "legal_status"]},
+            ("possible", "P2", "false"),
+        ),
+        ({"coercion": ["confinement"]}, ("possible", "P3", "false")),
+        (
+            {"officer_concern": "yes", "officer_concern_reason": "Her ticket was bought by a stranger."},
+            ("possible", "P5", "false"),
+        ),
+        ({"conditions": ["excessive_hours", "low_or_no_pay"]}, ("not_indicated", "none", "false")),
+        ({"danger_now": "yes"}, ("not_indicated", "none", "true")),
+    ],
+)
+def test_an_adult_interview_ends_in_the_outcome_its_answers_establish(interview, db, answers, expected):
+    interview.start()
+    result = interview.run(answers)
+    assert outcome_of(result) == expected
+    row = screening_row(db, interview.reference)
+    assert row["status"] == "completed"
+    assert row["outcome"] == expected[0]
+    assert row["rule"] == expected[1]
+    assert json.loads(row["assessment"]) == assess(json.loads(row["evidence"]))
+
+
+def test_the_result_explains_itself_with_the_indicators_found(interview):
+    interview.start()
+    page = interview.run(SCAM_COMPOUND).get_data(as_text=True)
+    assert "Refer as a presumed victim of trafficking" in page
+    assert "The job, place of work or employer was not what was promised" in page
+    assert "Passport or ID kept by someone else" in page
+    assert "Forced criminality (such as online scams)" in page
+    assert "Facebook or Messenger" in page
+    assert "not a legal identification" in page
+
+
+def test_a_child_is_asked_only_the_minimum_and_referred_to_child_protection(interview, db):
+    interview.start()
+    result = interview.run({"age": "16", "act": "yes", "forms": ["sexual"], "accompanied": "yes"})
+    assert outcome_of(result) == ("presumed", "child_exploitation", "false")
+    assert "Child-protection services" in result.get_data(as_text=True)
+    answered = stored_answers(db, interview.reference)
+    for adult_only in ("deceived", "forced_to_go", "vulnerability", "pressure", "kept_there", "paid_crossing"):
+        assert adult_only not in answered
+    assert "possibly_minor" not in answered
+
+
+def test_a_child_alone_makes_the_result_urgent(interview):
+    interview.start()
+    result = interview.run({"age": "15", "accompanied": "no"})
+    assert outcome_of(result)[2] == "true"
+    assert "A child alone" in result.get_data(as_text=True)
+
+
+def test_an_adult_who_may_be_a_minor_is_treated_as_a_child(interview):
+    interview.start()
+    result = interview.run({"age": "19", "possibly_minor": "unsure", "act": "unknown", "forms": ["forced_begging"]})
+    assert outcome_of(result)[:2] == ("presumed", "child_exploitation")
+
+
+def test_a_refusal_is_recorded_and_nothing_more_is_asked(interview, db, client):
+    response = interview.start(consent="no")
+    assert response.headers["Location"] == f"/s/{interview.reference}"
+    row = screening_row(db, interview.reference)
+    assert (row["status"], row["consent"]) == ("refused", "no")
+    assert row["ended_at"] is not None
+    follow = client.get(interview.url("danger_now"))
+    assert follow.headers["Location"] == f"/s/{interview.reference}"
+    assert stored_answers(db, interview.reference) == {}
+    assert "did not agree" in client.get(f"/s/{interview.reference}").get_data(as_text=True)
+
+
+def test_an_urgent_answer_shows_the_safety_panel_at_once_and_on_every_later_page(interview, client):
+    interview.start()
+    interview.answer("danger_now", danger_now="yes")
+    for page_id in ("controller_nearby", "medical_now", "stage"):
+        page = client.get(interview.url(page_id)).get_data(as_text=True)
+        assert "Urgent: safety first" in page
+        assert "The person is in immediate danger" in page
+        interview.answer(page_id, **{page_id: {"stage": "at_destination"}.get(page_id, "no")})
+
+
+def test_no_safety_panel_without_an_urgent_answer(interview, client):
+    interview.start()
+    interview.answer("danger_now", danger_now="no")
+    assert "Urgent: safety first" not in client.get(interview.url("controller_nearby")).get_data(as_text=True)
+
+
+def test_every_page_is_saved_before_the_next_is_shown(interview, db):
+    interview.start()
+    response = interview.answer("danger_now", danger_now="declined")
+    assert response.headers["Location"].endswith("/q/controller_nearby")
+    assert stored_answers(db, interview.reference) == {"danger_now": "declined"}
+    interview.answer("controller_nearby", controller_nearby="no")
+    assert stored_answers(db, interview.reference)["controller_nearby"] == "no"
+
+
+def test_an_interview_stopped_halfway_keeps_its_answers_and_can_go_on(interview, db, client):
+    interview.start()
+    interview.run({"danger_now": "yes"}, until="act")
+    stop = client.post(f"/s/{interview.reference}/stop", data={"reason": "distress"})
+    assert stop.headers["Location"] == f"/s/{interview.reference}"
+    row = screening_row(db, interview.reference)
+    assert (row["status"], row["stop_reason"]) == ("stopped", "distress")
+    assert stored_answers(db, interview.reference)["danger_now"] == "yes"
+    page = client.get(f"/s/{interview.reference}")
+    assert outcome_of(page)[2] == "true"
+    assert "stopped before the end" in page.get_data(as_text=True)
+    resumed = client.post(f"/s/{interview.reference}/resume")
+    assert resumed.headers["Location"].endswith("/q/act")
+    assert screening_row(db, interview.reference)["status"] == "draft"
+
+
+def test_a_draft_is_resumed_after_the_browser_is_closed(app, interview, db):
+    interview.start()
+    interview.run({}, until="channel")
+    fresh = Interview(app.test_client())
+    fresh.login()
+    listing = fresh.client.get("/").get_data(as_text=True)
+    assert interview.reference in listing
+    case_page = fresh.client.get(f"/s/{interview.reference}").get_data(as_text=True)
+    assert f'href="/s/{interview.reference}/q/channel"' in case_page
+
+
+def test_drafts_come_first_in_the_case_list(interview, client):
+    interview.start()
+    finished = interview.reference
+    interview.run({})
+    interview.start()
+    draft = interview.reference
+    listing = client.get("/").get_data(as_text=True)
+    assert listing.index(draft) < listing.index(finished)
+
+
+def test_changing_an_answer_from_the_check_page_returns_to_it(interview, client, db):
+    interview.start()
+    interview.run({}, until="check")
+    check = client.get(f"/s/{interview.reference}/check").get_data(as_text=True)
+    change = f"/s/{interview.reference}/q/act?change=1"
+    assert f'href="{change}"' in check
+    form = client.get(change).get_data(as_text=True)
+    assert 'name="change" value="1"' in form
+    response = client.post(interview.url("act"), data={"act": "yes", "change": "1"})
+    assert response.headers["Location"] == f"/s/{interview.reference}/check"
+    assert stored_answers(db, interview.reference)["act"] == "yes"
+
+
+def test_a_change_that_reveals_new_questions_asks_them_before_the_check_page(interview, client):
+    interview.start()
+    interview.run({"age": "30"}, until="check")
+    response = client.post(interview.url("age"), data={"age": "15", "change": "1"})
+    assert response.headers["Location"] == f"/s/{interview.reference}/q/accompanied?change=1"
+
+
+def test_the_check_page_lists_every_visible_answer_in_words(interview, client):
+    interview.start()
+    interview.run({"channel": ["tiktok", "stranger"]}, until="check")
+    page = client.get(f"/s/{interview.reference}/check").get_data(as_text=True)
+    assert "TikTok, Someone you did not know before" in page
+    visible = [q for q in questionnaire.QUESTIONS if q.section != "officer" and q.show_if is None]
+    for question in visible:
+        assert str(question.text).replace("'", "&#39;") in page
+
+
+def test_every_interview_page_has_the_exit_control(interview, client):
+    interview.start()
+    for path in (interview.url("danger_now"), f"/s/{interview.reference}/consent", f"/s/{interview.reference}/stop"):
+        page = client.get(path).get_data(as_text=True)
+        assert 'href="/exit"' in page
+        assert "Exit this page" in page

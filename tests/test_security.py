@@ -1,0 +1,95 @@
+"""The web surface: CSRF, headers, cookies, and what URLs carry."""
+
+import re
+
+import pytest
+
+from screening import create_app
+
+from .conftest import PASSWORD, Interview
+
+
+@pytest.fixture
+def csrf_app(tmp_path, users):
+    """Return an app with CSRF protection on, on the same database as ``users``."""
+    return create_app({"SCREENING_DATA_DIR": tmp_path, "TESTING": True})
+
+
+def token_from(page):
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_a_form_posted_without_the_csrf_token_is_refused_and_nothing_is_saved(csrf_app, db):
+    client = csrf_app.test_client()
+    response = client.post("/login", data={"username": "officer", "password": PASSWORD})
+    assert response.status_code == 400
+    assert "Your session has ended" in response.get_data(as_text=True)
+    with client.session_transaction() as session:
+        assert "uid" not in session
+
+
+def test_a_form_posted_with_the_csrf_token_is_accepted(csrf_app, db):
+    client = csrf_app.test_client()
+    token = token_from(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"username": "officer", "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+    new_page = client.get("/new").get_data(as_text=True)
+    forged = client.post("/new", data={"post": "x", "interview_lang": "en", "interpreter": "none", "private": "y"})
+    assert forged.status_code == 400
+    real = client.post(
+        "/new",
+        data={
+            "post": "x",
+            "interview_lang": "en",
+            "interpreter": "none",
+            "private": "y",
+            "csrf_token": token_from(new_page),
+        },
+    )
+    assert real.status_code == 302
+    assert next(db.query("select count(*) as n from screenings"))["n"] == 1
+
+
+@pytest.mark.parametrize("path", ["/login", "/exit", "/no-such-page"])
+def test_every_page_carries_the_security_headers(client, path):
+    headers = client.get(path).headers
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Cache-Control"] == "no-store"
+    assert "camera=()" in headers["Permissions-Policy"]
+
+
+def test_case_pages_are_never_cached(interview, client):
+    interview.start()
+    response = client.get(interview.url("danger_now"))
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_session_cookie_is_httponly_and_strict(client, users):
+    response = Interview(client).login()
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Strict" in cookie
+
+
+def test_case_references_in_urls_are_random_and_nothing_else_identifies_the_person(interview, client):
+    interview.start()
+    interview.run({"age": "33", "nationality": "MMR"}, until="check")
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", interview.reference)
+    page = client.get(f"/s/{interview.reference}/check").get_data(as_text=True)
+    for href in re.findall(r'href="([^"]+)"', page):
+        assert "33" not in href
+        assert "MMR" not in href
+
+
+def test_no_page_uses_inline_script_or_style(interview, client):
+    interview.start()
+    for path in ["/login", "/", "/new", interview.url("danger_now"), interview.url("age")]:
+        page = client.get(path).get_data(as_text=True)
+        assert "<script" not in page
+        assert "style=" not in page
+        assert "<style" not in page

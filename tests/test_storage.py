@@ -1,0 +1,181 @@
+"""The database: case references, connection settings, migrations, and what an answer row holds."""
+
+import json
+import re
+import sqlite3
+
+import pytest
+
+from screening import questionnaire
+from screening.storage import (
+    REFERENCE_ALPHABET,
+    get_db,
+    migrate,
+    migrations,
+    new_reference,
+    normalise_reference,
+)
+
+REFERENCE = re.compile(r"^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$")
+CONFUSABLE = "0O1IL"
+DRAWS = 2000
+
+# --- references -----------------------------------------------------------------------
+
+
+def test_the_reference_alphabet_leaves_out_characters_that_are_confused_when_read_aloud():
+    assert not set(CONFUSABLE) & set(REFERENCE_ALPHABET)
+    assert len(REFERENCE_ALPHABET) == len(set(REFERENCE_ALPHABET)) == 31
+
+
+def test_a_new_reference_is_three_groups_of_four_from_the_alphabet():
+    for _ in range(200):
+        reference = new_reference()
+        assert REFERENCE.match(reference), reference
+        assert set(reference.replace("-", "")) <= set(REFERENCE_ALPHABET)
+        assert not set(CONFUSABLE) & set(reference)
+
+
+def test_many_new_references_are_all_different():
+    drawn = [new_reference() for _ in range(DRAWS)]
+    assert len(set(drawn)) == DRAWS
+
+
+def test_new_references_use_the_whole_alphabet():
+    seen = set("".join(new_reference() for _ in range(DRAWS)).replace("-", ""))
+    assert seen == set(REFERENCE_ALPHABET)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("K7QD-9XPM-3HTA", "K7QD-9XPM-3HTA"),
+        ("k7qd-9xpm-3hta", "K7QD-9XPM-3HTA"),
+        ("K7QD9XPM3HTA", "K7QD-9XPM-3HTA"),
+        ("k7qd9xpm3hta", "K7QD-9XPM-3HTA"),
+        ("K7QD 9XPM 3HTA", "K7QD-9XPM-3HTA"),
+        ("  k7qd 9xpm-3HTA \n", "K7QD-9XPM-3HTA"),
+        ("K7Q D9X PM3 HTA", "K7QD-9XPM-3HTA"),
+    ],
+)
+def test_a_typed_reference_is_read_in_lower_case_without_dashes_or_with_spaces(typed, expected):
+    assert normalise_reference(typed) == expected
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        pytest.param("K7QD-9XPM-3HT", id="eleven"),
+        pytest.param("K7QD-9XPM-3HTAB", id="thirteen"),
+        pytest.param("K7QD-9XPM", id="two-groups"),
+        pytest.param("", id="empty"),
+        pytest.param(None, id="none"),
+        pytest.param("K7QD-9XPM-3HT0", id="zero"),
+        pytest.param("K7QD-9XPM-3HTO", id="letter-o"),
+        pytest.param("K7QD-9XPM-3HT1", id="one"),
+        pytest.param("K7QD-9XPM-3HTI", id="letter-i"),
+        pytest.param("K7QD-9XPM-3HTL", id="letter-l"),
+        pytest.param("k7qd-9xpm-3htl", id="lower-l"),
+        pytest.param("K7QD-9XPM-3HTÄ", id="accented"),
+        pytest.param("K7QD-9XPM-3HT๓", id="thai-digit"),
+    ],
+)
+def test_a_reference_of_the_wrong_length_or_with_other_characters_is_rejected(typed):
+    assert normalise_reference(typed) is None
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        pytest.param("K7QD-9XPM-3Hß", id="sharp-s-upper-cases-to-two-letters"),
+        pytest.param("K7QD-9XPM-3Hﬀ", id="ligature-upper-cases-to-two-letters"),
+    ],
+)
+def test_a_character_outside_the_alphabet_is_rejected_even_when_its_upper_case_is_two_letters(typed):
+    assert normalise_reference(typed) is None
+
+
+# --- the connection -------------------------------------------------------------------
+
+
+def test_the_database_is_in_wal_mode_with_foreign_keys_on(app):
+    with app.app_context():
+        db = get_db()
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+
+
+def test_an_answer_for_a_screening_that_does_not_exist_is_refused(app):
+    with app.app_context():
+        db = get_db()
+        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+            db.execute(
+                "insert into answers (screening_id, question_id, value, answered_at) values (?, ?, ?, ?)",
+                [999, "danger_now", '"no"', "2025-01-01T00:00:00+00:00"],
+            )
+
+
+# --- migrations -----------------------------------------------------------------------
+
+
+def test_migrations_applied_again_are_recorded_once_each(app, db):
+    path = app.config["SCREENING_DATABASE"]
+    migrate(path)
+    migrate(path)
+    migrations.apply(db)
+    rows = list(db.query("select name, count(*) as n from _sqlite_migrations group by name order by name"))
+    assert rows == [{"name": "m001_initial", "n": 1}]
+    assert migrations.pending(db) == []
+
+
+def test_migrating_again_keeps_the_data(app, db, users):
+    migrate(app.config["SCREENING_DATABASE"])
+    names = [row["username"] for row in db.query("select username from users order by id")]
+    assert names == ["officer", "other", "supervisor", "admin"]
+    assert set(db.table_names()) == {"_sqlite_migrations", "users", "setup_tokens", "screenings", "answers"}
+
+
+# --- what an answer row holds ---------------------------------------------------------
+
+
+def test_answers_store_question_ids_and_json_values_never_the_text_shown(interview, db):
+    interview.start()
+    for page_id, values in [
+        ("about_you", {"sex": "female", "nationality": "KHM"}),
+        ("channel", {"channel": ["facebook", "telegram"]}),
+        ("age", {"age": "30"}),
+        ("stage", {"stage": "in_transit"}),
+    ]:
+        response = interview.answer(page_id, **values)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    screening = next(db["screenings"].rows_where("reference = ?", [interview.reference]))
+    rows = {
+        row["question_id"]: row["value"]
+        for row in db.query("select question_id, value from answers where screening_id = ?", [screening["id"]])
+    }
+    assert rows == {
+        "sex": '"female"',
+        "nationality": '"KHM"',
+        "channel": '["facebook", "telegram"]',
+        "age": "30",
+        "stage": '"in_transit"',
+    }
+    assert {qid: json.loads(value) for qid, value in rows.items()}["age"] == 30
+    shown = [
+        str(questionnaire.BY_ID["sex"].choice("female").text),
+        str(questionnaire.BY_ID["nationality"].choice("KHM").text),
+        str(questionnaire.BY_ID["channel"].choice("facebook").text),
+        str(questionnaire.BY_ID["stage"].choice("in_transit").text),
+    ]
+    for text in shown:
+        assert not any(text in value for value in rows.values()), text
+    assert screening["bank_version"] == questionnaire.VERSION
+
+
+def test_answering_a_page_again_replaces_the_stored_value(interview, db):
+    interview.start()
+    interview.answer("danger_now", danger_now="no")
+    interview.answer("danger_now", danger_now="declined")
+    rows = list(db.query("select question_id, value from answers"))
+    assert rows == [{"question_id": "danger_now", "value": '"declined"'}]
