@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test setup system lint check-pot clean
+.PHONY: run test setup system lint messages clean
 
 run: setup
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
@@ -37,3 +37,9 @@ lint: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Extract every marked string into the translation template.
+messages: setup
+	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --project=trafficking-screening --copyright-holder="The screening developers" \
+	  --msgid-bugs-address="see TRANSLATING.md" -o translations/messages.pot .

@@ -44,4 +44,5 @@ ENVIRONMENT = {
     "SCREENING_PUBLIC_URL": "Address printed in the setup link (default http://127.0.0.1:8000).",
     "HOST": "make run: address to listen on (default 127.0.0.1; 0.0.0.0 for phones on the network).",
     "PORT": "make run: port to listen on (default 8000).",
+    "WEB_CONCURRENCY": "make run: number of server worker processes (default 3).",
 }

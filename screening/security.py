@@ -82,7 +82,7 @@ def init_app(app):
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
         WTF_CSRF_TIME_LIMIT=None,
     )
-    app.config.setdefault("SESSION_COOKIE_SECURE", app.config["SCREENING_PUBLIC_URL"].startswith("https:"))
+    app.config["SESSION_COOKIE_SECURE"] = app.config["SCREENING_PUBLIC_URL"].startswith("https:")
     csrf.init_app(app)
     app.before_request(enforce_idle_timeout)
     app.after_request(add_headers)
