@@ -10,6 +10,7 @@ from pathlib import Path
 
 SETUP_TOKEN_MINUTES = 30
 IDLE_MINUTES = 15
+DEFAULT_PORT = 8000
 
 
 def _env_int(name, default):
@@ -28,7 +29,11 @@ class Settings:
     setup_token_minutes: int = field(
         default_factory=lambda: _env_int("SCREENING_SETUP_TOKEN_MINUTES", SETUP_TOKEN_MINUTES)
     )
-    public_url: str = field(default_factory=lambda: os.environ.get("SCREENING_PUBLIC_URL", "http://127.0.0.1:8000"))
+    public_url: str = field(
+        default_factory=lambda: os.environ.get(
+            "SCREENING_PUBLIC_URL", f"http://127.0.0.1:{os.environ.get('PORT') or DEFAULT_PORT}"
+        )
+    )
 
     def as_flask_config(self):
         """Return the settings as upper-case Flask config keys."""
@@ -41,7 +46,7 @@ ENVIRONMENT = {
     "SCREENING_DEFAULT_LOCALE": "Interface language when nothing else chooses one (default en).",
     "SCREENING_IDLE_MINUTES": "Minutes without a request before an officer must log in again (default 15).",
     "SCREENING_SETUP_TOKEN_MINUTES": "Minutes the first-administrator setup link stays valid (default 30).",
-    "SCREENING_PUBLIC_URL": "Address printed in the setup link (default http://127.0.0.1:8000).",
+    "SCREENING_PUBLIC_URL": "Address printed in the setup link (default http://127.0.0.1:PORT).",
     "HOST": "make run: address to listen on (default 127.0.0.1; 0.0.0.0 for phones on the network).",
     "PORT": "make run: port to listen on (default 8000).",
     "WEB_CONCURRENCY": "make run: number of server worker processes (default 3).",

@@ -47,3 +47,11 @@ def test_https_makes_the_session_cookie_secure(tmp_path):
     assert app.config["SESSION_COOKIE_SECURE"] is True
     plain = create_app({"SCREENING_DATA_DIR": tmp_path})
     assert plain.config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_the_setup_link_follows_the_port_unless_a_public_address_is_set(monkeypatch):
+    monkeypatch.delenv("SCREENING_PUBLIC_URL", raising=False)
+    monkeypatch.setenv("PORT", "8123")
+    assert Settings().public_url == "http://127.0.0.1:8123"
+    monkeypatch.setenv("SCREENING_PUBLIC_URL", "https://post.example")
+    assert Settings().public_url == "https://post.example"
