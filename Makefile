@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test setup system lint messages clean
+.PHONY: run test setup system lint messages translations catalogs clean
 
 run: setup
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
@@ -15,7 +15,10 @@ run: setup
 test: setup lint
 	$(BIN)/python -m pytest
 
-setup: $(STAMP)
+setup: $(STAMP) catalogs
+
+catalogs: $(STAMP)
+	$(BIN)/python -m screening.translate compile
 
 # Debian and Ubuntu ship venv and ensurepip in a separate package.
 system:
@@ -38,8 +41,9 @@ lint: setup
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
-# Extract every marked string into the translation template.
-messages: setup
-	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
-	  --project=trafficking-screening --copyright-holder="The screening developers" \
-	  --msgid-bugs-address="see TRANSLATING.md" -o translations/messages.pot .
+# The translation workflow (TRANSLATING.md): extract strings, update catalogs, compile them.
+messages: $(STAMP)
+	$(BIN)/python -m screening.translate extract
+
+translations: messages
+	$(BIN)/python -m screening.translate update

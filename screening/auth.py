@@ -15,10 +15,12 @@ from datetime import UTC, datetime, timedelta
 import click
 from flask import abort, g, redirect, request, session, url_for
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .cases import ROLES
 from .storage import connect, get_db, now
+from .vocabulary import ROLE_NAMES
 
 MIN_PASSWORD_LENGTH = 12
 # scrypt is memory-hard; the tests swap in a cheap method to stay fast.
@@ -35,12 +37,16 @@ def hash_password(password):
     return generate_password_hash(password, method=PASSWORD_METHOD)
 
 
+class UsernameTaken(ValueError):
+    """An account with this username exists already."""
+
+
 def create_user(db, username, password, role, must_change=False):
-    """Create an account and return its id; raise ValueError for a taken name or bad role."""
+    """Create an account and return its id; raise ValueError for a bad role, UsernameTaken for a taken name."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
     if list(db.query("select 1 from users where username = ?", [username])):
-        raise ValueError(f"the username {username!r} is taken")
+        raise UsernameTaken(username)
     return (
         db["users"]
         .insert(
@@ -126,11 +132,9 @@ def print_setup_link_if_needed(app):
     finally:
         db.close()
     link = app.config["SCREENING_PUBLIC_URL"].rstrip("/") + f"/setup/{token}"
-    print(
-        f"\nNo accounts yet. Create the first administrator within {minutes} minutes at:\n  {link}\n",
-        file=sys.stderr,
-        flush=True,
-    )
+    with app.app_context():
+        heading = _("No accounts yet. Create the first administrator within %(minutes)d minutes at:", minutes=minutes)
+    print(f"\n{heading}\n  {link}\n", file=sys.stderr, flush=True)
 
 
 def load_user():
@@ -186,20 +190,22 @@ def create_user_command(username, role, set_password):
     """Create an account and print a one-time password (or set one interactively)."""
     db = get_db()
     if set_password:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
         if len(password) < MIN_PASSWORD_LENGTH:
-            raise click.ClickException(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+            raise click.ClickException(
+                _("The password must have at least %(min)d characters.", min=MIN_PASSWORD_LENGTH)
+            )
         must_change = False
     else:
         password = secrets.token_urlsafe(ONE_TIME_PASSWORD_BYTES)
         must_change = True
     try:
         create_user(db, username, password, role, must_change=must_change)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"Created {role} account {username!r}.")
+    except UsernameTaken as exc:
+        raise click.ClickException(_("The username %(name)s is taken.", name=username)) from exc
+    click.echo(_("Created the %(role)s account %(name)s.", role=ROLE_NAMES[role], name=username))
     if must_change:
-        click.echo(f"One-time password (must be changed at first login): {password}")
+        click.echo(_("One-time password (to be changed at the first login): %(password)s", password=password))
 
 
 def init_app(app):

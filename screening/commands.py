@@ -5,6 +5,7 @@ import sys
 
 import click
 from flask.cli import AppGroup
+from flask_babel import ngettext
 
 from . import demo, questionnaire
 from .logic import evidence_for, is_valid_answer
@@ -70,8 +71,13 @@ def seed_command(count, force, seed_value):
     real = demo.real_case_count(db)
     if real and not force:
         raise click.ClickException(
-            f"This database holds {real} real screening(s). Demo data would mix with them; "
-            "use --force only if you are sure."
+            ngettext(
+                "This database holds %(num)d real screening. Demo data would mix with it; "
+                "use --force only if you are sure.",
+                "This database holds %(num)d real screenings. Demo data would mix with them; "
+                "use --force only if you are sure.",
+                real,
+            )
         )
     for reference in demo.seed(db, count, seed_value):
         click.echo(reference)
@@ -81,3 +87,6 @@ def init_app(app):
     """Register the command groups."""
     app.cli.add_command(questionnaire_cli)
     app.cli.add_command(demo_cli)
+    from .translate import translate_cli  # imported here so `python -m screening.translate` runs cleanly
+
+    app.cli.add_command(translate_cli)

@@ -8,6 +8,8 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from .i18n import ALL_LOCALES
+
 SETUP_TOKEN_MINUTES = 30
 IDLE_MINUTES = 15
 DEFAULT_PORT = 8000
@@ -25,6 +27,13 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: Path(os.environ.get("SCREENING_DATA_DIR", "data")).resolve())
     secret_key: str | None = field(default_factory=lambda: os.environ.get("SCREENING_SECRET_KEY"))
     default_locale: str = field(default_factory=lambda: os.environ.get("SCREENING_DEFAULT_LOCALE", "en"))
+    locales: str = field(default_factory=lambda: os.environ.get("SCREENING_LOCALES", ",".join(ALL_LOCALES)))
+    timezone: str = field(default_factory=lambda: os.environ.get("SCREENING_TIMEZONE", "UTC"))
+    buddhist_era_locales: tuple = field(
+        default_factory=lambda: tuple(
+            c.strip() for c in os.environ.get("SCREENING_BUDDHIST_ERA_LOCALES", "th").split(",") if c.strip()
+        )
+    )
     idle_minutes: int = field(default_factory=lambda: _env_int("SCREENING_IDLE_MINUTES", IDLE_MINUTES))
     setup_token_minutes: int = field(
         default_factory=lambda: _env_int("SCREENING_SETUP_TOKEN_MINUTES", SETUP_TOKEN_MINUTES)
@@ -44,6 +53,9 @@ ENVIRONMENT = {
     "SCREENING_DATA_DIR": "Folder for the database and the secret key (default ./data).",
     "SCREENING_SECRET_KEY": "Session signing key; by default a random key is created in the data folder.",
     "SCREENING_DEFAULT_LOCALE": "Interface language when nothing else chooses one (default en).",
+    "SCREENING_LOCALES": "Languages offered, comma-separated (default: all eleven).",
+    "SCREENING_TIMEZONE": "Time zone for dates shown, such as Asia/Bangkok (default UTC).",
+    "SCREENING_BUDDHIST_ERA_LOCALES": "Languages whose dates show Buddhist-Era years (default th).",
     "SCREENING_IDLE_MINUTES": "Minutes without a request before an officer must log in again (default 15).",
     "SCREENING_SETUP_TOKEN_MINUTES": "Minutes the first-administrator setup link stays valid (default 30).",
     "SCREENING_PUBLIC_URL": "Address printed in the setup link (default http://127.0.0.1:PORT).",

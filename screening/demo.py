@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from . import cases, questionnaire
 from .auth import create_user
-from .i18n import SUPPORTED
+from .i18n import supported
 from .logic import evidence_of, walk
 from .questions import NONE
 from .scoring import assess
@@ -168,7 +168,7 @@ def seed(db, count, seed_value=None):
                         "reference": reference,
                         "officer_id": officer,
                         "post": rng.choice(POSTS),
-                        "interview_lang": rng.choice(SUPPORTED),
+                        "interview_lang": rng.choice(supported()),
                         "interpreter": rng.choice(["none", "independent"]),
                         "consent": "yes",
                         "status": cases.COMPLETED,

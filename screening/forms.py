@@ -19,7 +19,8 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
 
-from .i18n import LANGUAGE_NAMES, SUPPORTED
+from . import zawgyi
+from .i18n import LANGUAGE_NAMES, supported
 from .questions import ALTERNATIVES, EXCLUSIVE
 
 POST_MAX = 100
@@ -28,6 +29,23 @@ POST_MAX = 100
 def strip(value):
     """Trim spaces around typed text, so that spaces alone count as nothing typed."""
     return value.strip() if isinstance(value, str) else value
+
+
+def unicode_burmese(form, field):
+    """Refuse Burmese typed in the Zawgyi encoding; offer the Unicode conversion to check and save.
+
+    Phones set up for Zawgyi produce text that looks like Burmese but is not
+    Unicode: stored, it would be unreadable and unsearchable elsewhere.
+    """
+    converted = zawgyi.to_unicode(field.data or "")
+    if converted is not None:
+        field.data = converted
+        raise ValidationError(
+            _l(
+                "This Burmese text was typed in the old Zawgyi encoding. "
+                "It is converted to Unicode below: check it and save again."
+            )
+        )
 
 
 def options(pairs):
@@ -57,15 +75,11 @@ class StartForm(FlaskForm):
         filters=[strip],
         validators=[
             DataRequired(message=_l("Enter the post or location")),
+            unicode_burmese,
             Length(max=POST_MAX, message=_l("Use at most %(max)d characters", max=POST_MAX)),
         ],
     )
-    interview_lang = SelectField(
-        _l("The person's language"),
-        choices=options((code, LANGUAGE_NAMES[code]) for code in SUPPORTED),
-        validate_choice=False,
-        validators=[AnyOf(SUPPORTED, message=_l("Choose a language from the list"))],
-    )
+    interview_lang = SelectField(_l("The person's language"), validate_choice=False)
     interpreter = RadioField(
         _l("Is an interpreter helping?"),
         choices=options(INTERPRETER.items()),
@@ -76,6 +90,15 @@ class StartForm(FlaskForm):
         _l("No employer, agent, or 'friend' of the person can hear us"),
         validators=[InputRequired(message=_l("Move somewhere private before you start"))],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.interview_lang.choices = options((code, LANGUAGE_NAMES[code]) for code in supported())
+
+    def validate_interview_lang(self, field):
+        """Accept only a language the app offers."""
+        if field.data not in supported():
+            raise ValidationError(_l("Choose a language from the list"))
 
     def validate_interpreter(self, field):
         """Refuse an interpreter linked to the employer or agent: they may report back."""
@@ -212,6 +235,7 @@ def _field_for(question):
         filters=[strip],
         validators=[
             DataRequired(message=_l("Enter a short reason")),
+            unicode_burmese,
             Length(max=question.maximum, message=_l("Use at most %(max)d characters", max=question.maximum)),
         ],
     )

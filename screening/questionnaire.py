@@ -24,6 +24,25 @@ from .questions import (
     validate_bank,
 )
 
+# Read aloud before the first question (screening model §6: what this is for, who
+# will see it, that help does not depend on answering, that any question may be
+# skipped). It promises nothing the officer cannot keep.
+CONSENT_SCRIPT = (
+    _l(
+        "I would like to ask you some short questions, to find out whether you need help and "
+        "protection, and who can help you."
+    ),
+    _l("This is not a police interview. Your answers are used to find help for you."),
+    _l("You will get help whether or not you answer, and whether or not you talk to the police."),
+    _l("You can skip any question, say that you don't know, or stop at any time."),
+    _l(
+        "Your answers are kept safe. Only the officers doing this screening and, if you agree, "
+        "the services we send you to will see them."
+    ),
+    _l("We will not contact your family now."),
+)
+CONSENT_QUESTION = _l("Do you agree to answer some questions?")
+
 ADULT_ONLY = {"child": False}
 NOT_BEFORE_DEPARTURE = {"not": {"answer": "stage", "in": ["before_departure"]}}
 MAX_AGE = 120

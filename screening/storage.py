@@ -83,6 +83,12 @@ def m001_initial(db):
     )
 
 
+@migrations()
+def m002_account_language(db):
+    """Remember each account's interface language."""
+    db["users"].add_column("locale", str)
+
+
 def now():
     """Return the current UTC time as an ISO 8601 string, to the second."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()

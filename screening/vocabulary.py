@@ -113,3 +113,15 @@ STATUSES = {
     "refused": _l("Refused"),
     "stopped": _l("Stopped"),
 }
+
+# Words on question pages that the person reads, in their own language.
+PERSON_PHRASES = {
+    "choose_all": _l("Choose all that apply."),
+    "or": _l("or"),
+}
+
+ROLE_NAMES = {
+    "officer": _l("officer"),
+    "supervisor": _l("supervisor"),
+    "admin": _l("administrator"),
+}

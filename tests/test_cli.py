@@ -269,8 +269,8 @@ def test_users_create_prints_a_one_time_password_that_must_be_changed(runner, fl
     result = runner.invoke(flask_cli, ["users", "create", "alice", "--role", "officer"])
     assert result.exit_code == 0, (result.output, result.exception)
     lines = result.stdout.splitlines()
-    assert lines[0] == "Created officer account 'alice'."
-    match = re.fullmatch(r"One-time password \(must be changed at first login\): (\S{12,})", lines[1])
+    assert lines[0] == "Created the officer account alice."
+    match = re.fullmatch(r"One-time password \(to be changed at the first login\): (\S{12,})", lines[1])
     assert match, lines
     password = match.group(1)
     row = user_row(db, "alice")
@@ -285,13 +285,13 @@ def test_users_create_makes_a_different_one_time_password_each_time(runner, flas
     first = runner.invoke(flask_cli, ["users", "create", "alice", "--role", "officer"]).stdout
     second = runner.invoke(flask_cli, ["users", "create", "bob", "--role", "supervisor"]).stdout
     assert first.splitlines()[1].split(": ")[1] != second.splitlines()[1].split(": ")[1]
-    assert second.splitlines()[0] == "Created supervisor account 'bob'."
+    assert second.splitlines()[0] == "Created the supervisor account bob."
 
 
 def test_users_create_refuses_a_taken_name(runner, flask_cli, db, users):
     result = runner.invoke(flask_cli, ["users", "create", "officer", "--role", "admin"])
     assert result.exit_code == 1
-    assert "Error: the username 'officer' is taken" in result.stderr
+    assert "Error: The username officer is taken." in result.stderr
     assert user_row(db, "officer")["role"] == "officer"
     assert next(db.query("select count(*) as n from users"))["n"] == len(users)
 
@@ -317,7 +317,7 @@ def test_users_create_with_set_password_takes_the_typed_password(runner, flask_c
     typed = f"{LONG_PASSWORD}\n{LONG_PASSWORD}\n"
     result = runner.invoke(flask_cli, ["users", "create", "alice", "--role", "admin", "--set-password"], input=typed)
     assert result.exit_code == 0, (result.output, result.exception)
-    assert "Created admin account 'alice'." in result.stdout
+    assert "Created the administrator account alice." in result.stdout
     assert "One-time password" not in result.output
     assert LONG_PASSWORD not in result.output
     assert user_row(db, "alice")["must_change_password"] == 0

@@ -125,7 +125,8 @@ def test_migrations_applied_again_are_recorded_once_each(app, db):
     migrate(path)
     migrations.apply(db)
     rows = list(db.query("select name, count(*) as n from _sqlite_migrations group by name order by name"))
-    assert rows == [{"name": "m001_initial", "n": 1}]
+    assert rows == [{"name": m.name, "n": 1} for m in sorted(migrations._migrations, key=lambda m: m.name)]
+    assert len(rows) >= 2
     assert migrations.pending(db) == []
 
 

@@ -3,7 +3,8 @@
 from flask import render_template, request
 from flask_wtf.csrf import CSRFError
 
-from ..vocabulary import OUTCOMES_SHORT, STATUSES
+from ..i18n import remember_choice
+from ..vocabulary import OUTCOMES_SHORT, PERSON_PHRASES, STATUSES
 from . import auth, cases, interview
 
 
@@ -15,7 +16,9 @@ def init_app(app):
     """Register the blueprints and the error pages."""
     for module in (auth, cases, interview):
         app.register_blueprint(module.bp)
-    app.jinja_env.globals.update(statuses=STATUSES, outcomes_short=OUTCOMES_SHORT)
+    app.jinja_env.globals.update(statuses=STATUSES, outcomes_short=OUTCOMES_SHORT, phrases=PERSON_PHRASES)
+    # After the account is loaded (auth.init_app runs first), so the choice can be saved to it.
+    app.before_request(remember_choice)
 
     @app.errorhandler(CSRFError)
     def csrf_error(_exc):

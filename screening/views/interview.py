@@ -100,7 +100,13 @@ def consent(reference):
             flash(_("The refusal is recorded. Nothing more will be asked."))
             return redirect(url_for("cases.case", reference=reference))
         return redirect(State(cases.find(get_db(), reference)).resume_url())
-    return render_template("consent.html", screening=screening, form=form)
+    return render_template(
+        "consent.html",
+        screening=screening,
+        form=form,
+        consent_script=questionnaire.CONSENT_SCRIPT,
+        consent_question=questionnaire.CONSENT_QUESTION,
+    )
 
 
 @bp.route("/<reference>/q/<page_id>", methods=["GET", "POST"])
