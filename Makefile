@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test setup system lint messages translations catalogs clean
+.PHONY: run test setup system lint messages translations catalogs fonts clean
 
 run: setup
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
@@ -15,18 +15,27 @@ run: setup
 test: setup lint
 	$(BIN)/python -m pytest
 
-setup: $(STAMP) catalogs
+setup: $(STAMP) catalogs fonts
 
 catalogs: $(STAMP)
 	$(BIN)/python -m screening.translate compile
 
-# Debian and Ubuntu ship venv and ensurepip in a separate package.
+fonts: $(STAMP)
+	$(BIN)/python -m screening.fonts
+
+# System packages: venv and ensurepip (a separate package on Debian and Ubuntu), and
+# the Noto fonts the web fonts are cut from.
+FONT_CHECK := /usr/share/fonts/truetype/noto/NotoSansMyanmar-Regular.ttf
+
 system:
-	@if ! $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null; then \
+	@missing=""; \
+	$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
+	test -f $(FONT_CHECK) || missing="$$missing fonts-noto-core"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update && apt-get install -y python3-venv; \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
 	  else \
-	    echo "Missing system packages. Run:  sudo apt-get install -y python3-venv" >&2; exit 1; \
+	    echo "Missing system packages. Run:  sudo apt-get install -y$$missing" >&2; exit 1; \
 	  fi; \
 	fi
 

@@ -12,12 +12,13 @@ a missing one is dropped with a warning, a missing default stops the app.
 import os
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import get_datetime_format, get_time_format
-from flask import current_app, g, has_request_context, request, session, url_for
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import Babel, force_locale, get_locale
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
@@ -142,9 +143,12 @@ def translate_to(text, code):
 
 
 def lang_url(code):
-    """Return the current page's address with ``lang`` set: a plain link, no JavaScript."""
-    args = {**(request.view_args or {}), **request.args.to_dict(), "lang": code}
-    return url_for(request.endpoint, **args) if request.endpoint else f"?lang={code}"
+    """Return a link to this same page with ``lang`` set: a plain link, no JavaScript.
+
+    A query-only address keeps whatever path the browser shows, and repeats
+    nothing of it into the page.
+    """
+    return "?" + urlencode({**request.args.to_dict(), "lang": code})
 
 
 def _buddhist_pattern(pattern, year):

@@ -15,6 +15,7 @@ from flask_wtf.csrf import CSRFProtect
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 SECRET_KEY_BYTES = 32
+STATIC_MAX_AGE = 3600
 
 csrf = CSRFProtect()
 
@@ -81,6 +82,8 @@ def init_app(app):
         SESSION_COOKIE_SAMESITE="Strict",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
         WTF_CSRF_TIME_LIMIT=None,
+        # Static files (style sheet, fonts) may be kept an hour: slow networks.
+        SEND_FILE_MAX_AGE_DEFAULT=STATIC_MAX_AGE,
     )
     app.config["SESSION_COOKIE_SECURE"] = app.config["SCREENING_PUBLIC_URL"].startswith("https:")
     csrf.init_app(app)

@@ -204,3 +204,30 @@ def test_a_wrong_method_gets_a_page_not_a_crash(interview, client, method):
     response = getattr(client, method)(interview.url("danger_now"))
     assert response.status_code == 405
     assert "<h1>" in response.get_data(as_text=True)
+
+
+ZAWGYI_MYANMAR = "ျမန္မာ"
+UNICODE_MYANMAR = "မြန်မာ"
+
+
+def test_burmese_typed_in_zawgyi_is_converted_and_shown_back_for_checking(interview, client, db):
+    data = {"post": f"{ZAWGYI_MYANMAR} border", "interview_lang": "my", "interpreter": "none", "private": "y"}
+    response = client.post("/new", data=data)
+    page = response.get_data(as_text=True)
+    assert "typed in the old Zawgyi encoding" in page
+    assert f'value="{UNICODE_MYANMAR} border"' in page
+    assert next(db.query("select count(*) as n from screenings"))["n"] == 0
+    accepted = client.post("/new", data={**data, "post": f"{UNICODE_MYANMAR} border"})
+    assert accepted.status_code == 302
+    assert next(db.query("select post from screenings"))["post"] == f"{UNICODE_MYANMAR} border"
+
+
+def test_the_officers_reason_refuses_zawgyi_too(interview, client, db):
+    interview.start()
+    interview.run({"officer_concern": "yes"}, until="officer_concern_reason")
+    page = client.post(
+        interview.url("officer_concern_reason"), data={"officer_concern_reason": ZAWGYI_MYANMAR}
+    ).get_data(as_text=True)
+    assert "Zawgyi" in page
+    assert UNICODE_MYANMAR in page
+    assert "officer_concern_reason" not in stored_answers(db, interview.reference)

@@ -1,0 +1,77 @@
+"""Web fonts: built from Debian's Noto fonts, one family per script, covering every translated character."""
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from screening.fonts import OUTPUT_DIR, SCRIPTS, WEIGHTS, css
+from screening.translate import catalog_path, read_catalog
+
+# Which catalog exercises which script font.
+CATALOG_OF_SCRIPT = {"thai": "th", "lao": "lo", "khmer": "km", "myanmar": "my", "vietnamese": "vi"}
+STATIC = Path(OUTPUT_DIR).parent
+
+
+def catalog_text(code):
+    catalog = read_catalog(catalog_path(code))
+    return "".join(s for m in catalog if m.id for s in (m.string if isinstance(m.string, tuple | list) else [m.string]))
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda s: s.key)
+@pytest.mark.parametrize("weight", WEIGHTS)
+def test_each_script_font_is_built_as_woff2_and_covers_every_character_its_language_uses(script, weight):
+    path = OUTPUT_DIR / script.file_name(weight)
+    font = TTFont(path)
+    assert font.flavor == "woff2"
+    cmap = set(font.getBestCmap())
+    used = {ord(ch) for ch in catalog_text(CATALOG_OF_SCRIPT[script.key]) if ord(ch) in script.codepoints()}
+    assert used, "the catalog uses no character of this script"
+    missing = sorted(used - cmap)
+    assert not missing, [f"U+{cp:04X} {unicodedata.name(chr(cp), '?')}" for cp in missing]
+
+
+@pytest.mark.parametrize("script", SCRIPTS[:4], ids=lambda s: s.key)
+def test_script_fonts_keep_their_shaping_rules(script):
+    font = TTFont(OUTPUT_DIR / script.file_name(400))
+    assert "GSUB" in font or "GPOS" in font
+
+
+def test_each_script_has_its_own_family_and_unicode_range_and_they_do_not_overlap():
+    families = [s.family for s in SCRIPTS]
+    assert len(set(families)) == len(families)
+    seen = set()
+    for script in SCRIPTS:
+        points = {cp for a, b in script.ranges for cp in range(a, b + 1)}
+        assert not points & seen
+        seen |= points
+        assert not any(cp < 0x80 for cp in points), "no script font may claim plain ASCII"
+
+
+def test_the_stylesheet_served_is_the_one_the_builder_writes():
+    served = (OUTPUT_DIR / "fonts.css").read_text()
+    assert served == css()
+    for script in SCRIPTS:
+        for weight in WEIGHTS:
+            assert f'src: url("{script.file_name(weight)}") format("woff2")' in served
+    assert served.count("font-display: swap") == len(SCRIPTS) * len(WEIGHTS)
+
+
+def test_the_font_licence_is_shipped_beside_the_fonts():
+    licence = (OUTPUT_DIR / "LICENSE-Noto.txt").read_text()
+    assert "SIL Open Font License" in licence or "OFL" in licence
+
+
+def test_burmese_and_khmer_get_a_line_height_of_at_least_1_8():
+    stylesheet = (STATIC / "app.css").read_text()
+    match = re.search(r":lang\(my\), :lang\(km\) \{ line-height: ([\d.]+); \}", stylesheet)
+    assert match
+    assert float(match.group(1)) >= 1.8
+
+
+def test_pages_link_the_font_stylesheet(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert 'href="/static/fonts/fonts.css"' in page
+    assert client.get("/static/fonts/fonts.css").status_code == 200

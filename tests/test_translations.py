@@ -1,0 +1,60 @@
+"""Every supported catalog is complete, keeps its placeholders, compiles, and says it is a first draft."""
+
+import pytest
+
+from screening.i18n import ALL_LOCALES, TRANSLATIONS
+from screening.translate import REVIEW_MARK, catalog_path, placeholders, problems, read_catalog
+
+TRANSLATED = [code for code in ALL_LOCALES if code != "en"]
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_a_supported_catalog_translates_every_message_with_the_same_placeholders(code):
+    assert problems(code) == []
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_a_supported_catalog_is_compiled(code):
+    assert (TRANSLATIONS / code / "LC_MESSAGES" / "messages.mo").exists()
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_a_catalog_says_it_awaits_native_speaker_review(code):
+    assert REVIEW_MARK in read_catalog(catalog_path(code)).header_comment
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_a_glossary_of_key_terms_exists_for_each_language(code):
+    assert (TRANSLATIONS / code / "glossary.md").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Enter an age from %(min)d to %(max)d", ["%(max)d", "%(min)d"]),
+        ("Case %(reference)s", ["%(reference)s"]),
+        ("No placeholder", []),
+    ],
+)
+def test_placeholders_are_found_by_name(text, expected):
+    assert placeholders(text) == expected
+
+
+def test_the_check_reports_a_dropped_placeholder_and_an_empty_translation(tmp_path, monkeypatch):
+    from babel.messages.pofile import write_po
+
+    from screening import translate
+
+    catalog = read_catalog(catalog_path("th"))
+    catalog["Enter an age from %(min)d to %(max)d"].string = "%(min)d"
+    catalog["Page not found"].string = ""
+    folder = tmp_path / "th" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with (folder / "messages.po").open("wb") as handle:
+        write_po(handle, catalog)
+    monkeypatch.setattr(translate, "TRANSLATIONS", tmp_path)
+    monkeypatch.setattr(translate, "ROOT", tmp_path)
+    monkeypatch.setattr(translate, "TEMPLATE", TRANSLATIONS / "messages.pot")
+    found = problems("th")
+    assert any("placeholders differ" in p and "Enter an age from" in p for p in found)
+    assert any("untranslated" in p and "Page not found" in p for p in found)
