@@ -20,8 +20,9 @@ ROOT = TRANSLATIONS.parent
 TEMPLATE = TRANSLATIONS / f"{DOMAIN}.pot"
 KEYWORDS = ("_l", "lazy_gettext")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdi]")
-# Every catalog's header says this until a native speaker has reviewed it.
+# Every catalog's header says one of these: a first draft, or who reviewed it.
 REVIEW_MARK = "FIRST DRAFT"
+REVIEWED_MARK = "Reviewed by"
 
 
 def _pybabel(*args):
@@ -65,8 +66,8 @@ def problems(code):
     catalog = read_catalog(path)
     found = []
     header = catalog.header_comment or ""
-    if REVIEW_MARK not in header:
-        found.append(f"{code}: the header must say '{REVIEW_MARK}' until a native speaker reviews it")
+    if REVIEW_MARK not in header and REVIEWED_MARK not in header:
+        found.append(f"{code}: the header must say '{REVIEW_MARK}', or '{REVIEWED_MARK} ...' once reviewed")
     template_ids = {m.id for m in read_catalog(TEMPLATE) if m.id}
     catalog_ids = {m.id for m in catalog if m.id}
     for missing in sorted(template_ids - catalog_ids, key=str):

@@ -23,9 +23,18 @@ def test_a_catalog_says_it_awaits_native_speaker_review(code):
     assert REVIEW_MARK in read_catalog(catalog_path(code)).header_comment
 
 
+def test_translating_md_says_the_translations_are_unreviewed_first_drafts():
+    guide = (TRANSLATIONS.parent / "TRANSLATING.md").read_text()
+    assert "first draft written by the developers, not yet\nreviewed by a native speaker" in guide
+
+
 @pytest.mark.parametrize("code", TRANSLATED)
-def test_a_glossary_of_key_terms_exists_for_each_language(code):
-    assert (TRANSLATIONS / code / "glossary.md").exists()
+def test_translating_md_has_a_glossary_of_key_terms_for_each_language(code):
+    guide = (TRANSLATIONS.parent / "TRANSLATING.md").read_text()
+    section = guide.split(f"({code})", 1)
+    assert len(section) == 2, f"no glossary heading for {code}"
+    table_rows = [line for line in section[1].split("\n### ")[0].splitlines() if line.startswith("| ")]
+    assert len(table_rows) >= 12
 
 
 @pytest.mark.parametrize(
