@@ -23,14 +23,19 @@ catalogs: $(STAMP)
 fonts: $(STAMP)
 	$(BIN)/python -m screening.fonts
 
-# System packages: venv and ensurepip (a separate package on Debian and Ubuntu), and
-# the Noto fonts the web fonts are cut from.
+# System packages: venv and ensurepip (a separate package on Debian and Ubuntu); the
+# Noto fonts for the web and for printed referrals; Pango and HarfBuzz for
+# WeasyPrint (libharfbuzz-subset0 keeps a PDF with a Chinese font fast).
 FONT_CHECK := /usr/share/fonts/truetype/noto/NotoSansMyanmar-Regular.ttf
+CJK_CHECK := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+LIBRARIES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 system:
 	@missing=""; \
 	$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
 	test -f $(FONT_CHECK) || missing="$$missing fonts-noto-core"; \
+	test -f $(CJK_CHECK) || missing="$$missing fonts-noto-cjk"; \
+	for lib in $(LIBRARIES); do dpkg -s $$lib >/dev/null 2>&1 || missing="$$missing $$lib"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \

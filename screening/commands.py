@@ -5,18 +5,21 @@ import sys
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from . import demo, questionnaire
+from . import cases, demo, directory, pdf, questionnaire, referrals
+from .i18n import supported
 from .logic import evidence_for, is_valid_answer
 from .questions import export
 from .scoring import EvidenceError, assess, validate_evidence
-from .storage import get_db
+from .storage import get_db, normalise_reference
 
 EXIT_BAD_INPUT = 2
 
 questionnaire_cli = AppGroup("questionnaire", help="Read the question bank and run the decision rule.")
 demo_cli = AppGroup("demo", help="Clearly fake data for trying the app.")
+referral_cli = AppGroup("referral", help="Print referral documents.")
 
 
 def _fail(message):
@@ -83,10 +86,57 @@ def seed_command(count, force, seed_value):
         click.echo(reference)
 
 
+def _pick_referral(db, screening, to):
+    found = referrals.find_by_organisation(db, screening["id"], to) if to else referrals.for_case(db, screening["id"])
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise click.ClickException(_("No referral of this case matches."))
+    names = "; ".join(r["organisation_name"] for r in found)
+    raise click.ClickException(_("This case has several referrals; choose one with --to: %(names)s", names=names))
+
+
+@referral_cli.command("pdf")
+@click.argument("reference")
+@click.option("--lang", "lang", default=None, help="Language of the document (default: the organisation's).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True, help="PDF file to write."
+)
+@click.option("--to", "to", default=None, help="Part of the receiving organisation's name, when there are several.")
+@click.option("--info", is_flag=True, help="Print the person's 'information for you' sheet instead.")
+@click.option("--paper", type=click.Choice(list(pdf.PAPER)), default="a4", show_default=True)
+def referral_pdf_command(reference, lang, output, to, info, paper):
+    """Write the referral (or the person's sheet) of case REFERENCE as a PDF."""
+    db = get_db()
+    screening = cases.find(db, normalise_reference(reference) or reference)
+    if screening is None:
+        raise click.ClickException(_("No case has the reference %(reference)s.", reference=reference))
+    referral = _pick_referral(db, screening, to)
+    if lang is not None and lang not in supported():
+        codes = ", ".join(supported())
+        raise click.ClickException(_("Unknown language %(lang)s; choose one of: %(codes)s", lang=lang, codes=codes))
+    officer = next(db.query("select * from users where id = ?", [referral["created_by"]]))
+    if info:
+        lang = lang or screening["interview_lang"]
+        organisation = directory.get_organisation(db, referral["organisation_id"])
+        data = pdf.render(pdf.info_html(screening, referral, organisation, lang), paper)
+    else:
+        lang = lang or referral["print_lang"]
+        person = referrals.person(db, screening["id"])
+        answers = cases.answers(db, screening["id"])
+        html = pdf.referral_html(screening, referral, person, answers, officer, lang)
+        data = pdf.render(html, paper, pdf.payload(screening, referral, person, answers, officer))
+    with open(output, "wb") as handle:
+        handle.write(data)
+    referrals.record_export(db, screening["id"], referral["id"], "info" if info else "referral", lang, None, "cli")
+    click.echo(output)
+
+
 def init_app(app):
     """Register the command groups."""
     app.cli.add_command(questionnaire_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(referral_cli)
     from .translate import translate_cli  # imported here so `python -m screening.translate` runs cleanly
 
     app.cli.add_command(translate_cli)

@@ -6,12 +6,15 @@ bar, a young woman at an airport...), varied at random, then answered through th
 real question bank and scored by the real rule. Every demo row is marked ``demo``.
 """
 
+import json
 import random
 import secrets
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from . import cases, questionnaire
+from . import cases, directory, questionnaire, referrals
 from .auth import create_user
+from .directory_csv import import_rows, read_csv
 from .i18n import supported
 from .logic import evidence_of, walk
 from .questions import NONE
@@ -19,6 +22,9 @@ from .scoring import assess
 from .storage import dumps, new_reference
 
 DEMO_OFFICER = "demo.officer"
+EXAMPLE_DIRECTORY = Path(__file__).resolve().parent / "examples" / "directory-example.csv"
+# Most demo people agree to a referral; the rest show the exceptions to consent.
+CONSENT_SHARE = 0.85
 DAYS_BACK = 365
 URGENT_SHARE = 0.08
 POSTS = (
@@ -192,7 +198,49 @@ def seed(db, count, seed_value=None):
                 for qid, value in answers.items()
             )
             references.append(reference)
+        _seed_referrals(db, rng, officer, references)
     return references
+
+
+def _seed_directory(db):
+    """Fill an empty directory with the example organisations; return the active ones."""
+    if not directory.active_organisations(db):
+        rows, errors = read_csv(EXAMPLE_DIRECTORY.read_bytes())
+        if errors:
+            raise RuntimeError("; ".join(errors))
+        import_rows(db, rows)
+    return directory.active_organisations(db)
+
+
+def _seed_referrals(db, rng, officer, references):
+    """Refer each demo case to an organisation its result suggests, with a consent record."""
+    organisations = _seed_directory(db)
+    by_kind = {}
+    for org in organisations:
+        by_kind.setdefault(org["kind"], org)
+    for reference in references:
+        screening = cases.find(db, reference)
+        assessment = json.loads(screening["assessment"])
+        wanted = [by_kind[k] for k in directory.suggested_kinds(assessment) if k in by_kind]
+        if not wanted:
+            continue
+        organisation = wanted[0]
+        consented = rng.random() < CONSENT_SHARE
+        referrals.save_person(db, screening["id"], f"Demo Person {reference[:4]}", "+00 000 000 000", "")
+        try:
+            referrals.create(
+                db,
+                screening,
+                organisation,
+                officer,
+                consented=consented,
+                items=rng.sample(list(referrals.ITEMS), rng.randint(1, len(referrals.ITEMS))) if consented else [],
+                priority=referrals.default_priority(assessment),
+                services=assessment["other_needs"],
+                reason=None if consented else "Demo: the person was too frightened to decide; urgent danger.",
+            )
+        except referrals.ReferralRefused:
+            continue  # an adult who did not consent and is not urgent: no referral, as the rules say
 
 
 def real_case_count(db):

@@ -15,6 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SOURCE_DIR = Path("/usr/share/fonts/truetype/noto")
+CJK_SOURCE_DIR = Path("/usr/share/fonts/opentype/noto")
+# Printed documents need the Simplified Chinese face of Noto Sans CJK (Debian's
+# fonts-noto-cjk ships all faces in one collection; CSS cannot pick a face).
+PDF_FONT_DIR = Path(__file__).resolve().parent / "pdf_fonts"
+CJK_FACE = "Noto Sans CJK SC"
 LICENCE_SOURCE = Path("/usr/share/doc/fonts-noto-core/copyright")
 OUTPUT_DIR = Path(__file__).resolve().parent / "static" / "fonts"
 WEIGHTS = {400: "Regular", 700: "Bold"}
@@ -135,6 +140,28 @@ def css():
     return "\n".join(rules) + "\n"
 
 
+def cjk_path(weight):
+    """Return the path of the extracted Simplified Chinese font for printed documents."""
+    return PDF_FONT_DIR / f"NotoSansCJKsc-{WEIGHTS[weight]}.otf"
+
+
+def build_pdf_cjk():
+    """Extract the Simplified Chinese faces from Debian's CJK collections; return the paths."""
+    from fontTools.ttLib import TTCollection
+
+    PDF_FONT_DIR.mkdir(parents=True, exist_ok=True)
+    written = []
+    for weight, style in WEIGHTS.items():
+        source = CJK_SOURCE_DIR / f"NotoSansCJK-{style}.ttc"
+        if not source.exists():
+            raise FontsMissing(f"missing {source} (install the Debian package fonts-noto-cjk)")
+        faces = TTCollection(str(source)).fonts
+        face = next(f for f in faces if f["name"].getDebugName(1) == CJK_FACE)
+        face.save(str(cjk_path(weight)))
+        written.append(cjk_path(weight))
+    return written
+
+
 def is_built(output=OUTPUT_DIR):
     """Return whether every web font file exists."""
     return all((output / s.file_name(w)).exists() for s in SCRIPTS for w in WEIGHTS)
@@ -142,7 +169,7 @@ def is_built(output=OUTPUT_DIR):
 
 if __name__ == "__main__":
     try:
-        paths = build()
+        paths = build() + build_pdf_cjk()
     except FontsMissing as exc:
         sys.exit(str(exc))
     fonts = [p for p in paths if p.suffix == ".woff2"]

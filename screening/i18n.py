@@ -52,6 +52,11 @@ def html_lang(code):
     return code.replace("_", "-")
 
 
+def language_name(code):
+    """Return a language's name in itself, or the code when it is not one of ours."""
+    return LANGUAGE_NAMES.get(code, code)
+
+
 def text_direction(code):
     """Return "rtl" or "ltr" for a locale code."""
     return Locale.parse(code).text_direction
@@ -208,3 +213,4 @@ def init_app(app):
     app.add_template_global(translate_to)
     app.add_template_global(lang_url)
     app.add_template_global(html_lang)
+    app.add_template_global(language_name)

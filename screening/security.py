@@ -16,6 +16,8 @@ from flask_wtf.csrf import CSRFProtect
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 SECRET_KEY_BYTES = 32
 STATIC_MAX_AGE = 3600
+# The largest request accepted: a directory CSV is the biggest thing anyone uploads.
+MAX_REQUEST_BYTES = 2 * 1024 * 1024
 
 csrf = CSRFProtect()
 
@@ -82,6 +84,7 @@ def init_app(app):
         SESSION_COOKIE_SAMESITE="Strict",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
         WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
         # Static files (style sheet, fonts) may be kept an hour: slow networks.
         SEND_FILE_MAX_AGE_DEFAULT=STATIC_MAX_AGE,
     )

@@ -89,6 +89,80 @@ def m002_account_language(db):
     db["users"].add_column("locale", str)
 
 
+@migrations()
+def m003_referrals(db):
+    """Add the directory of services, referrals with their consent, the person's details, exports."""
+    for column in ("full_name", "agency", "phone"):
+        db["users"].add_column(column, str)
+    db["organisations"].create(
+        {
+            "id": int,
+            "name": str,
+            "kind": str,
+            "area": str,
+            "languages": str,
+            "phone": str,
+            "email": str,
+            "address": str,
+            "contact_person": str,
+            "print_lang": str,
+            "notes": str,
+            "active": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"name", "kind", "print_lang", "active", "created_at", "updated_at"},
+        defaults={"active": 1},
+    )
+    db.execute("create unique index idx_organisations_name on organisations (name collate nocase)")
+    db["people"].create(
+        {"screening_id": int, "name": str, "contact": str, "date_of_birth": str, "updated_at": str},
+        pk="screening_id",
+        foreign_keys=[("screening_id", "screenings", "id")],
+    )
+    db["referrals"].create(
+        {
+            "id": int,
+            "screening_id": int,
+            "organisation_id": int,
+            "priority": str,
+            "consent": str,
+            "shared_items": str,
+            "basis": str,
+            "basis_reason": str,
+            "services": str,
+            "status": str,
+            "created_by": int,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"screening_id", "organisation_id", "priority", "consent", "basis", "status", "created_at"},
+        foreign_keys=[
+            ("screening_id", "screenings", "id"),
+            ("organisation_id", "organisations", "id"),
+            ("created_by", "users", "id"),
+        ],
+    )
+    db["referrals"].create_index(["screening_id"])
+    db["exports"].create(
+        {
+            "id": int,
+            "screening_id": int,
+            "referral_id": int,
+            "document": str,
+            "lang": str,
+            "user_id": int,
+            "via": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"screening_id", "document", "lang", "via", "created_at"},
+        foreign_keys=[("screening_id", "screenings", "id"), ("referral_id", "referrals", "id")],
+    )
+    db["exports"].create_index(["screening_id"])
+
+
 def now():
     """Return the current UTC time as an ISO 8601 string, to the second."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()

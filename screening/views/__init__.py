@@ -5,7 +5,8 @@ from flask_wtf.csrf import CSRFError
 
 from ..i18n import remember_choice
 from ..vocabulary import OUTCOMES_SHORT, PERSON_PHRASES, STATUSES
-from . import auth, cases, interview
+from . import auth, cases, directory, interview
+from . import referrals as referral_views
 
 
 def _error(status, template="error.html", **context):
@@ -14,8 +15,9 @@ def _error(status, template="error.html", **context):
 
 def init_app(app):
     """Register the blueprints and the error pages."""
-    for module in (auth, cases, interview):
+    for module in (auth, cases, directory, interview):
         app.register_blueprint(module.bp)
+    app.register_blueprint(referral_views.bp)
     app.jinja_env.globals.update(statuses=STATUSES, outcomes_short=OUTCOMES_SHORT, phrases=PERSON_PHRASES)
     # After the account is loaded (auth.init_app runs first), so the choice can be saved to it.
     app.before_request(remember_choice)

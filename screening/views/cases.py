@@ -4,7 +4,7 @@ import json
 
 from flask import Blueprint, g, redirect, render_template, url_for
 
-from .. import cases
+from .. import cases, referrals
 from ..auth import login_required
 from ..explain import explain
 from ..forms import STOP_REASONS, StartForm
@@ -55,4 +55,9 @@ def case(reference):
         language=LANGUAGE_NAMES.get(screening["interview_lang"], screening["interview_lang"]),
         stop_reason=STOP_REASONS.get(screening["stop_reason"]),
         urgent=state.urgent_panel() if not result else None,
+        referrals=referrals.for_case(get_db(), screening["id"]),
+        exports=referrals.exports_for(get_db(), screening["id"]),
+        priorities=referrals.PRIORITIES,
+        bases=referrals.BASES,
+        documents=referrals.DOCUMENTS,
     )

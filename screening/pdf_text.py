@@ -1,0 +1,60 @@
+"""Line-break opportunities for Khmer, Lao and Burmese in the copy of a document sent to WeasyPrint.
+
+Khmer, Lao and Burmese write words without spaces. Browsers break their lines
+with dictionaries; WeasyPrint (through Pango) breaks Thai but not Khmer, Lao or
+Burmese, whose lines then run out of their cells. ICU's line breaker finds the
+word boundaries; a zero-width space goes in at each, only in the HTML handed to
+WeasyPrint, never after a stacking virama (U+1039, U+17D2), which joins the next
+consonant, and never before a combining mark.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from icu4py.breakers import LineBreaker
+from icu4py.locale import Locale
+
+ZWSP = "\u200b"
+NO_BREAK_AFTER = {"\u1039", "\u17d2"}
+# Runs of each script that needs help, with the locale ICU segments it with.
+SCRIPT_RUNS = {
+    "km": re.compile(r"[\u1780-\u17ff\u19e0-\u19ff]+"),
+    "lo": re.compile(r"[\u0e80-\u0eff]+"),
+    "my": re.compile(r"[\u1000-\u109f\ua9e0-\ua9ff\uaa60-\uaa7f]+"),
+}
+TAG = re.compile(r"(<[^>]*>)")
+
+
+@lru_cache(maxsize=8)
+def _locale(code):
+    return Locale(code)
+
+
+def _may_break_between(before, after):
+    return before not in NO_BREAK_AFTER and not unicodedata.category(after).startswith("M")
+
+
+def segment_run(run, code):
+    """Return one run of Khmer, Lao or Burmese with zero-width spaces between its words."""
+    cuts = [end for _start, end in LineBreaker(run, _locale(code)).segments()][:-1]
+    out, last = [], 0
+    for cut in cuts:
+        if 0 < cut < len(run) and _may_break_between(run[cut - 1], run[cut]):
+            out.append(run[last:cut])
+            last = cut
+    out.append(run[last:])
+    return ZWSP.join(out)
+
+
+def segment_text(text):
+    """Return plain text with break opportunities in every Khmer, Lao and Burmese run."""
+    for code, pattern in SCRIPT_RUNS.items():
+        text = pattern.sub(lambda match, code=code: segment_run(match.group(0), code), text)
+    return text
+
+
+def segment_html(html):
+    """Return HTML with break opportunities in its text, leaving tags and attributes alone."""
+    parts = TAG.split(html)
+    return "".join(part if part.startswith("<") else segment_text(part) for part in parts)

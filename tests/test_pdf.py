@@ -1,0 +1,235 @@
+"""Referral PDFs: in every locale they open, embed only our fonts, cover every character, and fit the page."""
+
+import io
+import json
+import re
+from html import unescape
+
+import pytest
+from fontTools.ttLib import TTCollection, TTFont
+from pypdf import PdfReader
+from weasyprint import HTML
+from weasyprint.formatting_structure import boxes
+from weasyprint.text.fonts import FontConfiguration
+
+from screening import cases, pdf, referrals
+from screening.i18n import LANGUAGE_NAMES
+from screening.pdf_text import ZWSP
+from screening.storage import now
+
+LOCALES = list(LANGUAGE_NAMES)
+SCAM_COMPOUND = {
+    "stage": "after_exit",
+    "danger_now": "yes",
+    "age": "27",
+    "act": "yes",
+    "channel": ["facebook", "telegram"],
+    "deceived": ["job_nature", "wages"],
+    "forms": ["forced_criminality"],
+    "conditions": ["excessive_hours", "low_or_no_pay"],
+    "coercion": ["documents_confiscated", "confinement", "forced_crime"],
+    "pressure": ["declined"],
+}
+
+
+def add_organisation(db, name="EXAMPLE - Shelter", kind="shelter", print_lang="km"):
+    stamp = now()
+    return (
+        db["organisations"]
+        .insert(
+            {
+                "name": name,
+                "kind": kind,
+                "print_lang": print_lang,
+                "active": 1,
+                "created_at": stamp,
+                "updated_at": stamp,
+                "phone": "+855 23 000 000",
+                "address": "Street 1, Phnom Penh",
+            }
+        )
+        .last_pk
+    )
+
+
+@pytest.fixture
+def referred(app, db, interview, users):
+    """Return (screening, referral, person, answers, officer) for a completed, referred adult case."""
+    interview.start()
+    interview.run(SCAM_COMPOUND)
+    db.execute("update users set full_name = 'Officer Demo', agency = 'Demo Police' where username = 'officer'")
+    screening = cases.find(db, interview.reference)
+    referrals.save_person(db, screening["id"], "Nguyễn Thị Demo", "+84 90 000 0000", "1999-02-03")
+    org_id = add_organisation(db)
+    organisation = db["organisations"].get(org_id)
+    referral_id = referrals.create(
+        db,
+        screening,
+        organisation,
+        users["officer"],
+        consented=True,
+        items=list(referrals.ITEMS),
+        priority="emergency",
+        services=["shelter", "medical"],
+        reason=None,
+    )
+    referral = referrals.get(db, screening["id"], referral_id)
+    officer = next(db.query("select * from users where username = 'officer'"))
+    return screening, referral, referrals.person(db, screening["id"]), cases.answers(db, screening["id"]), officer
+
+
+def referral_html(app, referred, lang):
+    with app.test_request_context():
+        return pdf.referral_html(*referred, lang)
+
+
+def document_text(html):
+    body = re.sub(r"<style.*?</style>|<title>.*?</title>", "", html, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def font_cmaps():
+    cmaps = []
+    for _family, regular, _bold in pdf.PDF_FONTS:
+        if regular.suffix == ".ttc":
+            cmaps.append(set(TTCollection(str(regular)).fonts[0].getBestCmap()))
+        else:
+            cmaps.append(set(TTFont(str(regular)).getBestCmap()))
+    return cmaps
+
+
+CMAPS = None
+
+
+def uncovered(text):
+    global CMAPS
+    CMAPS = CMAPS or font_cmaps()
+    return sorted({ch for ch in text if not ch.isspace() and ch != ZWSP and not any(ord(ch) in c for c in CMAPS)})
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+def test_a_referral_in_every_locale_opens_embeds_only_our_fonts_and_covers_every_character(app, referred, lang):
+    html = referral_html(app, referred, lang)
+    data = pdf.render(html, "a4", {"check": True})
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 2
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert any(k in descriptor for k in ("/FontFile2", "/FontFile3")), "font not embedded"
+            fonts.add(font["/BaseFont"].split("+", 1)[1])
+    assert all(name.startswith("PDF-") for name in fonts), fonts
+    assert uncovered(document_text(html)) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", ["Referral of a person who may have been trafficked", "Nguyễn Thị Demo", "Officer Demo"]),
+        ("vi", ["Nguyễn Thị Demo"]),
+        ("zh_Hans", ["Nguyễn Thị Demo"]),
+    ],
+)
+def test_latin_vietnamese_and_chinese_text_can_be_extracted(app, referred, lang, expected):
+    data = pdf.render(referral_html(app, referred, lang))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    for fragment in expected:
+        assert fragment in text
+    screening = referred[0]
+    assert screening["reference"] in text
+
+
+def test_the_pdf_is_pdf_a_3b_with_the_referral_attached_as_json(app, referred):
+    with app.test_request_context():
+        attachment = pdf.payload(*referred)
+    data = pdf.render(referral_html(app, referred, "en"), "a4", attachment)
+    reader = PdfReader(io.BytesIO(data))
+    metadata = reader.xmp_metadata
+    assert metadata is not None
+    xml = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert 'pdfaid:part="3"' in xml
+    assert 'pdfaid:conformance="B"' in xml
+    attached = reader.attachments["referral.json"][0]
+    document = json.loads(attached)
+    assert document == json.loads(json.dumps(attachment))
+    assert document["reference"] == referred[0]["reference"]
+    assert document["person"]["name"] == "Nguyễn Thị Demo"
+    assert document["assessment"]["outcome"] == "presumed"
+
+
+def test_letter_paper_is_an_option(app, referred):
+    data = pdf.render(referral_html(app, referred, "en"), "letter")
+    box = PdfReader(io.BytesIO(data)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_only_what_the_person_agreed_to_share_is_printed(app, db, referred, users):
+    screening, _referral, person, answers, officer = referred
+    organisation = db["organisations"].get(add_organisation(db, name="EXAMPLE - Clinic", kind="medical"))
+    referral_id = referrals.create(
+        db,
+        screening,
+        organisation,
+        users["officer"],
+        consented=True,
+        items=["nationality"],
+        priority="normal",
+        services=["medical"],
+        reason=None,
+    )
+    referral = referrals.get(db, screening["id"], referral_id)
+    with app.test_request_context():
+        html = pdf.referral_html(screening, referral, person, answers, officer, "en")
+        attachment = pdf.payload(screening, referral, person, answers, officer)
+    assert "Nguyễn Thị Demo" not in html
+    assert "+84 90 000 0000" not in html
+    assert "Not shared: no consent" in html
+    assert "Cambodia" in html
+    assert "The person did not agree to share the screening answers" in html
+    assert "Passport or ID kept by someone else" not in html
+    assert "answers" not in attachment
+    assert attachment["person"] == {"nationality": "KHM"}
+
+
+def test_the_urgent_panel_comes_first_when_the_result_is_urgent(app, referred):
+    html = referral_html(app, referred, "en")
+    assert html.index("Urgent: safety first") < html.index("Case reference")
+
+
+def overflowing_lines(document):
+    """Return the texts of line boxes wider than the block that holds them, or than the page."""
+    found = []
+
+    def walk(box, right):
+        if isinstance(box, boxes.BlockContainerBox) and not isinstance(box, boxes.LineBox):
+            right = box.content_box_x() + box.width
+        if isinstance(box, boxes.TextBox) and box.position_x + box.width > right + 0.5:
+            found.append(box.text)
+        for child in getattr(box, "children", []):
+            walk(child, right)
+
+    for page in document.pages:
+        walk(page._page_box, page._page_box.margin_width())
+    return found
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+def test_no_line_of_a_referral_is_wider_than_its_cell_or_the_page(app, referred, lang):
+    document = pdf.layout(referral_html(app, referred, lang))
+    assert overflowing_lines(document) == []
+
+
+KHMER_LONG = "ការជួញដូរមនុស្សគឺជាការកេងប្រវ័ញ្ចដោយបង្ខំនិងការបោកប្រាស់" * 3
+NARROW_CELL = (
+    f'<table style="width: 40mm"><tr><td lang="km" style="overflow-wrap: normal">{KHMER_LONG}</td></tr></table>'
+)
+
+
+def test_the_layout_check_catches_an_unbroken_khmer_line_and_segmentation_cures_it():
+    fonts = FontConfiguration()
+    unbroken = HTML(string=NARROW_CELL).render(stylesheets=pdf._stylesheets("a4", fonts), font_config=fonts)
+    assert overflowing_lines(unbroken)
+    cured = pdf.layout(NARROW_CELL)
+    assert overflowing_lines(cured) == []
