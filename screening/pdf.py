@@ -39,6 +39,7 @@ PDF_FONTS = (
     ("PDF Khmer", NOTO / "NotoSansKhmer-Regular.ttf", NOTO / "NotoSansKhmer-Bold.ttf"),
     ("PDF Myanmar", NOTO / "NotoSansMyanmar-Regular.ttf", NOTO / "NotoSansMyanmar-Bold.ttf"),
     ("PDF CJK", cjk_path(400), cjk_path(700)),
+    ("PDF CJK Extra", cjk_path(400, full=True), cjk_path(400, full=True)),
 )
 QR_SCALE = 3
 

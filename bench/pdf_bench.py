@@ -1,0 +1,64 @@
+"""Measure referral PDFs: median warm render time and file size, per locale.
+
+Run: .venv/bin/python bench/pdf_bench.py [--runs N]
+It builds a temporary database with one completed, referred demo case (all data
+items shared, so the document is the full two-page referral), renders it once
+per locale to warm up, then N times, and prints a table. Targets: median under
+0.5 s on a 2-core machine, and under 300 KB per referral.
+"""
+
+import argparse
+import io
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pypdf import PdfReader  # noqa: E402
+
+from screening import cases, create_app, demo, pdf, referrals  # noqa: E402
+from screening.i18n import LANGUAGE_NAMES  # noqa: E402
+from screening.storage import connect  # noqa: E402
+
+TARGET_SECONDS = 0.5
+TARGET_BYTES = 300 * 1024
+
+
+def main():
+    """Render the referral in every locale and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app({"SCREENING_DATA_DIR": folder})
+        db = connect(app.config["SCREENING_DATABASE"])
+        with app.app_context():
+            reference = demo.seed(db, 1, seed_value=1)[0]
+        screening = cases.find(db, reference)
+        referral = referrals.for_case(db, screening["id"])[0]
+        db.execute("update referrals set shared_items = ?", ['["name", "contact", "date_of_birth", "nationality", "answers"]'])
+        referral = referrals.for_case(db, screening["id"])[0]
+        person = referrals.person(db, screening["id"])
+        answers = cases.answers(db, screening["id"])
+        officer = next(db.query("select * from users where id = ?", [referral["created_by"]]))
+        print(f"{'locale':8} {'median s':>9} {'min s':>7} {'KB':>6} {'pages':>5}  target <{TARGET_SECONDS}s, <{TARGET_BYTES // 1024}KB")
+        with app.test_request_context():
+            for lang in LANGUAGE_NAMES:
+                timings, data = [], b""
+                for run in range(args.runs + 1):
+                    start = time.perf_counter()
+                    html = pdf.referral_html(screening, referral, person, answers, officer, lang)
+                    data = pdf.render(html, "a4", pdf.payload(screening, referral, person, answers, officer))
+                    if run:
+                        timings.append(time.perf_counter() - start)
+                pages = len(PdfReader(io.BytesIO(data)).pages)
+                median = statistics.median(timings)
+                flag = "" if median < TARGET_SECONDS and len(data) < TARGET_BYTES else "  over target"
+                print(f"{lang:8} {median:9.3f} {min(timings):7.3f} {len(data) / 1024:6.0f} {pages:5}{flag}")
+
+
+if __name__ == "__main__":
+    main()
