@@ -1,33 +1,49 @@
-"""Forms for accounts: logging in, creating the first administrator, changing a password."""
+"""Forms for accounts: logging in, the first administrator, passwords, and accounts an administrator keeps."""
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
-from wtforms.validators import EqualTo, InputRequired, Length, Regexp
+from wtforms import BooleanField, PasswordField, RadioField, StringField
+from wtforms.validators import AnyOf, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
 
-from .auth import MIN_PASSWORD_LENGTH
+from . import passwords
+from .cases import ROLES
+from .forms import options, strip
+from .vocabulary import ROLE_NAMES
 
 USERNAME_PATTERN = r"^[A-Za-z0-9._-]{3,40}$"
-PASSWORD_MAX = 200
+NAME_MAX = 100
+
+
+def strong_password(form, field):
+    """Refuse a short or common password, or one that contains the username."""
+    username = form.username.data if hasattr(form, "username") else (g.user or {}).get("username", "")
+    found = passwords.problem(field.data or "", username or "")
+    if found:
+        raise ValidationError(found)
 
 
 def _new_password_fields():
     password = PasswordField(
         _l("New password"),
-        validators=[
-            InputRequired(message=_l("Enter a password")),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=PASSWORD_MAX,
-                message=_l("Use at least %(min)d characters", min=MIN_PASSWORD_LENGTH),
-            ),
-        ],
+        validators=[InputRequired(message=_l("Enter a password")), strong_password],
     )
     confirm = PasswordField(
         _l("Type the new password again"),
         validators=[EqualTo("password", message=_l("The two passwords are not the same"))],
     )
     return password, confirm
+
+
+def _username_field():
+    return StringField(
+        _l("Username"),
+        filters=[strip],
+        validators=[
+            InputRequired(message=_l("Enter a username")),
+            Regexp(USERNAME_PATTERN, message=_l("Use 3 to 40 letters, digits, dots, dashes or underscores")),
+        ],
+    )
 
 
 class LoginForm(FlaskForm):
@@ -37,26 +53,52 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[InputRequired(message=_l("Enter your password"))])
 
 
+class ReauthForm(FlaskForm):
+    """The password again, before printing, exporting or erasing."""
+
+    password = PasswordField(_l("Password"), validators=[InputRequired(message=_l("Enter your password"))])
+
+
 class SetupForm(FlaskForm):
     """The first administrator's account."""
 
-    username = StringField(
-        _l("Username"),
-        validators=[
-            InputRequired(message=_l("Enter a username")),
-            Regexp(
-                USERNAME_PATTERN,
-                message=_l("Use 3 to 40 letters, digits, dots, dashes or underscores"),
-            ),
-        ],
-    )
+    username = _username_field()
     password, confirm = _new_password_fields()
 
 
 class PasswordForm(FlaskForm):
-    """A new password, replacing a one-time one."""
+    """A new password, replacing the current one."""
 
     current = PasswordField(
         _l("Current password"), validators=[InputRequired(message=_l("Enter your current password"))]
     )
     password, confirm = _new_password_fields()
+
+
+class AccountForm(FlaskForm):
+    """An account as an administrator creates or changes it."""
+
+    username = _username_field()
+    role = RadioField(
+        _l("Role"),
+        choices=options(ROLE_NAMES.items()),
+        validate_choice=False,
+        validators=[InputRequired(message=_l("Choose a role")), AnyOf(ROLES, message=_l("Choose a role"))],
+    )
+    organisation = StringField(
+        _l("Organisation"),
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=NAME_MAX, message=_l("Use at most %(max)d characters", max=NAME_MAX)),
+        ],
+    )
+    full_name = StringField(
+        _l("Full name"),
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=NAME_MAX, message=_l("Use at most %(max)d characters", max=NAME_MAX)),
+        ],
+    )
+    active = BooleanField(_l("The account may log in"), default=True)

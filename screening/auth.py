@@ -18,11 +18,11 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import passwords, sessions
 from .cases import ROLES
 from .storage import connect, get_db, now
 from .vocabulary import ROLE_NAMES
 
-MIN_PASSWORD_LENGTH = 12
 # scrypt is memory-hard; the tests swap in a cheap method to stay fast.
 PASSWORD_METHOD = "scrypt"  # noqa: S105 - a hashing method, not a password
 ONE_TIME_PASSWORD_BYTES = 12
@@ -72,7 +72,7 @@ def set_password(db, user_id, password):
 
 
 def check_login(db, username, password):
-    """Return the active account for this username and password, or None."""
+    """Return the active account for this username and password, or None (no throttling)."""
     rows = list(db.query("select * from users where username = ? and active = 1", [username]))
     stored = rows[0]["password_hash"] if rows else _DUMMY_HASH
     if check_password_hash(stored, password) and rows:
@@ -137,17 +137,60 @@ def print_setup_link_if_needed(app):
     print(f"\n{heading}\n  {link}\n", file=sys.stderr, flush=True)
 
 
+def authenticate(db, username, password, address):
+    """Check a login attempt with throttling; return (account or None, what happened).
+
+    What happened is one of ok, failed, locked (the account was locked before),
+    lockout (this failure locked it) and address_blocked. Every attempt is counted.
+    """
+    if sessions.address_blocked(db, address):
+        sessions.record_attempt(db, username, address, False)
+        return None, "address_blocked"
+    rows = list(db.query("select * from users where username = ? and active = 1", [username]))
+    user = rows[0] if rows else None
+    right = check_password_hash(user["password_hash"] if user else _DUMMY_HASH, password) and user is not None
+    if user is not None and sessions.is_locked(user):
+        sessions.record_attempt(db, username, address, False)
+        return None, "locked"
+    sessions.record_attempt(db, username, address, right)
+    if right:
+        return user, "ok"
+    if user is not None and sessions.lock_if_needed(db, user):
+        return None, "lockout"
+    return None, "failed"
+
+
+def start_session(db, user_id):
+    """Log an account in: a new server-side session, and only its id in the cookie."""
+    session.clear()
+    session["sid"] = sessions.start(db, user_id)
+    session.permanent = True
+
+
+def end_session(db):
+    """Log out: end the session on the server and forget the cookie."""
+    if session.get("sid"):
+        sessions.end(db, session["sid"])
+    session.clear()
+
+
 def load_user():
-    """Put the logged-in account on ``g.user`` (or None)."""
-    g.user = None
-    user_id = session.get("uid")
-    if user_id is None:
+    """Put the logged-in account on ``g.user`` and its session on ``g.session_row`` (or None)."""
+    g.user = g.session_row = g.session_ended = None
+    session_id = session.get("sid")
+    if not session_id:
         return
-    rows = list(get_db().query("select * from users where id = ? and active = 1", [user_id]))
-    if rows:
-        g.user = rows[0]
-    else:
+    db = get_db()
+    row, g.session_ended = sessions.check(db, session_id)
+    if row is None:
         session.clear()
+        return
+    rows = list(db.query("select * from users where id = ? and active = 1", [row["user_id"]]))
+    if not rows:
+        sessions.end(db, session_id)
+        session.clear()
+        return
+    g.user, g.session_row = rows[0], row
 
 
 def login_required(view):
@@ -156,12 +199,25 @@ def login_required(view):
     @functools.wraps(view)
     def wrapped(**kwargs):
         if g.user is None:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            expired = "1" if g.session_ended == "expired" else None
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?"), expired=expired))
         if g.user["must_change_password"] and request.endpoint != "auth.change_password":
             return redirect(url_for("auth.change_password"))
         return view(**kwargs)
 
     return wrapped
+
+
+def recent_login_required(view):
+    """Ask for the password again before printing, exporting or erasing, unless just given."""
+
+    @functools.wraps(view)
+    def wrapped(**kwargs):
+        if not sessions.recently_authenticated(g.session_row):
+            return redirect(url_for("auth.reauth", next=request.full_path.rstrip("?")))
+        return view(**kwargs)
+
+    return login_required(wrapped)
 
 
 def role_required(*roles):
@@ -191,10 +247,9 @@ def create_user_command(username, role, set_password):
     db = get_db()
     if set_password:
         password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise click.ClickException(
-                _("The password must have at least %(min)d characters.", min=MIN_PASSWORD_LENGTH)
-            )
+        refused = passwords.problem(password, username)
+        if refused:
+            raise click.ClickException(str(refused))
         must_change = False
     else:
         password = secrets.token_urlsafe(ONE_TIME_PASSWORD_BYTES)

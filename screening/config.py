@@ -12,6 +12,7 @@ from .i18n import ALL_LOCALES
 
 SETUP_TOKEN_MINUTES = 30
 IDLE_MINUTES = 15
+SESSION_HOURS = 12
 DEFAULT_PORT = 8000
 
 
@@ -35,6 +36,7 @@ class Settings:
         )
     )
     idle_minutes: int = field(default_factory=lambda: _env_int("SCREENING_IDLE_MINUTES", IDLE_MINUTES))
+    session_hours: int = field(default_factory=lambda: _env_int("SCREENING_SESSION_HOURS", SESSION_HOURS))
     setup_token_minutes: int = field(
         default_factory=lambda: _env_int("SCREENING_SETUP_TOKEN_MINUTES", SETUP_TOKEN_MINUTES)
     )
@@ -57,6 +59,7 @@ ENVIRONMENT = {
     "SCREENING_TIMEZONE": "Time zone for dates shown, such as Asia/Bangkok (default UTC).",
     "SCREENING_BUDDHIST_ERA_LOCALES": "Languages whose dates show Buddhist-Era years (default th).",
     "SCREENING_IDLE_MINUTES": "Minutes without a request before an officer must log in again (default 15).",
+    "SCREENING_SESSION_HOURS": "Hours after login when a session ends, however active (default 12).",
     "SCREENING_SETUP_TOKEN_MINUTES": "Minutes the first-administrator setup link stays valid (default 30).",
     "SCREENING_PUBLIC_URL": "Address printed in the setup link (default http://127.0.0.1:PORT).",
     "HOST": "make run: address to listen on (default 127.0.0.1; 0.0.0.0 for phones on the network).",

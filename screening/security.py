@@ -7,10 +7,9 @@ not be framed, and no script runs but our own files.
 
 import os
 import secrets
-import time
 from datetime import timedelta
 
-from flask import g, redirect, request, session, url_for
+from flask import request
 from flask_wtf.csrf import CSRFProtect
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
@@ -47,25 +46,6 @@ def load_secret_key(data_dir):
     return path.read_text().strip()
 
 
-def enforce_idle_timeout():
-    """End a session that has been idle too long; the officer logs in and continues."""
-    from flask import current_app
-
-    if "uid" not in session:
-        return None
-    idle = current_app.config["SCREENING_IDLE_MINUTES"] * 60
-    last = session.get("seen", 0)
-    stamp = int(time.time())
-    if stamp - last > idle:
-        session.clear()
-        g.session_expired = True
-        if request.endpoint not in ("auth.login", "static", "auth.exit_page"):
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?"), expired=1))
-        return None
-    session["seen"] = stamp
-    return None
-
-
 def add_headers(response):
     """Add the security headers, and forbid caching of anything but static files."""
     for name, value in HEADERS.items():
@@ -82,7 +62,7 @@ def init_app(app):
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=app.config["SCREENING_SESSION_HOURS"]),
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
         # Static files (style sheet, fonts) may be kept an hour: slow networks.
@@ -90,5 +70,4 @@ def init_app(app):
     )
     app.config["SESSION_COOKIE_SECURE"] = app.config["SCREENING_PUBLIC_URL"].startswith("https:")
     csrf.init_app(app)
-    app.before_request(enforce_idle_timeout)
     app.after_request(add_headers)

@@ -163,6 +163,53 @@ def m003_referrals(db):
     db["exports"].create_index(["screening_id"])
 
 
+@migrations()
+def m004_protection(db):
+    """Add server-side sessions, login throttling, the audit trail, and organisations for accounts."""
+    db["users"].add_column("organisation", str)
+    db["users"].add_column("locked_until", str)
+    db["sessions"].create(
+        {"id": str, "user_id": int, "created_at": str, "last_seen": str, "reauth_at": str, "ended_at": str},
+        pk="id",
+        not_null={"user_id", "created_at", "last_seen"},
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db["sessions"].create_index(["user_id"])
+    db["login_attempts"].create(
+        {"id": int, "at": str, "username": str, "address": str, "succeeded": int},
+        pk="id",
+        not_null={"at", "succeeded"},
+    )
+    db["login_attempts"].create_index(["username", "at"])
+    db["login_attempts"].create_index(["address", "at"])
+    db["audit"].create(
+        {
+            "id": int,
+            "at": str,
+            "user_id": int,
+            "username": str,
+            "address": str,
+            "action": str,
+            "reference": str,
+            "detail": str,
+            "prev_hash": str,
+            "hash": str,
+        },
+        pk="id",
+        not_null={"at", "action", "prev_hash", "hash"},
+    )
+    db["audit"].create_index(["reference"])
+    # Append-only: history can be added to, never changed or removed.
+    db.execute(
+        "create trigger audit_no_update before update on audit "
+        "begin select raise(abort, 'the audit trail is append-only'); end"
+    )
+    db.execute(
+        "create trigger audit_no_delete before delete on audit "
+        "begin select raise(abort, 'the audit trail is append-only'); end"
+    )
+
+
 def now():
     """Return the current UTC time as an ISO 8601 string, to the second."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -176,6 +223,8 @@ def connect(path):
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
+    # Deleted data is overwritten, not left in free pages of the file.
+    db.execute("PRAGMA secure_delete = ON")
     return db
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from screening.auth import create_user, print_setup_link_if_needed
+from screening.storage import connect
 
 from .conftest import PASSWORD
 
@@ -24,9 +25,17 @@ def setup_token(capsys, app):
 
 
 def logged_in_uid(client):
-    """Return the account id in the client's session, or None."""
+    """Return the account id of the client's live server-side session, or None."""
     with client.session_transaction() as session:
-        return session.get("uid")
+        session_id = session.get("sid")
+    if session_id is None:
+        return None
+    db = connect(client.application.config["SCREENING_DATABASE"])
+    try:
+        rows = list(db.query("select user_id from sessions where id = ? and ended_at is null", [session_id]))
+    finally:
+        db.close()
+    return rows[0]["user_id"] if rows else None
 
 
 def login(client, username="officer", password=PASSWORD, **query):
@@ -112,6 +121,7 @@ def test_a_used_setup_link_stays_used_even_if_the_accounts_are_gone(app, db, cli
     token = setup_token(capsys, app)
     client.post(f"/setup/{token}", data=ADMIN)
     assert next(db.query("select used_at from setup_tokens"))["used_at"] is not None
+    db.execute("delete from sessions")
     db.execute("delete from users")
     assert client.get(f"/setup/{token}").status_code == 404
 

@@ -25,7 +25,7 @@ def test_a_form_posted_without_the_csrf_token_is_refused_and_nothing_is_saved(cs
     assert response.status_code == 400
     assert "Your session has ended" in response.get_data(as_text=True)
     with client.session_transaction() as session:
-        assert "uid" not in session
+        assert "sid" not in session
 
 
 def test_a_form_posted_with_the_csrf_token_is_accepted(csrf_app, db):

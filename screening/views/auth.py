@@ -1,17 +1,21 @@
-"""Pages for accounts: log in, log out, first-administrator setup, password change, quick exit."""
+"""Pages for accounts: log in, log out, the password again, first-administrator setup, password change, quick exit."""
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..account_forms import LoginForm, PasswordForm, SetupForm
+from .. import sessions
+from ..account_forms import LoginForm, PasswordForm, ReauthForm, SetupForm
 from ..auth import (
+    authenticate,
     check_login,
     create_user,
+    end_session,
     login_required,
     set_password,
     setup_token_valid,
+    start_session,
     use_setup_token,
 )
 from ..storage import get_db
@@ -33,13 +37,12 @@ def _safe_next(target):
     return target
 
 
-def _start_session(user):
-    import time
-
-    session.clear()
-    session["uid"] = user["id"]
-    session["seen"] = int(time.time())
-    session.permanent = True
+def _refused():
+    """Return the one message every refused login gets: it tells an attacker nothing."""
+    return _(
+        "The username or password is not right, or the account is locked. "
+        "After several attempts, ask your administrator."
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -48,19 +51,39 @@ def login():
     form = LoginForm()
     target = request.values.get("next")
     if form.validate_on_submit():
-        user = check_login(get_db(), form.username.data.strip(), form.password.data)
+        db = get_db()
+        user, _outcome = authenticate(db, form.username.data.strip(), form.password.data, request.remote_addr)
         if user is not None:
-            _start_session(user)
+            start_session(db, user["id"])
             return redirect(_safe_next(target))
-        form.password.errors.append(_("The username or password is not right"))
+        form.password.errors.append(_refused())
     expired = request.args.get("expired") == "1"
     return render_template("login.html", form=form, next=target, expired=expired)
 
 
+@bp.route("/reauth", methods=["GET", "POST"])
+@login_required
+def reauth():
+    """Ask for the password again before something sensitive (printing, exporting, erasing)."""
+    form = ReauthForm()
+    target = request.values.get("next")
+    if form.validate_on_submit():
+        db = get_db()
+        user, _outcome = authenticate(db, g.user["username"], form.password.data, request.remote_addr)
+        if user is not None:
+            sessions.mark_reauthenticated(db, g.session_row["id"])
+            return redirect(_safe_next(target))
+        if sessions.is_locked(next(db.query("select * from users where id = ?", [g.user["id"]]))):
+            end_session(db)
+            return redirect(url_for("auth.login"))
+        form.password.errors.append(_("The password is not right"))
+    return render_template("reauth.html", form=form, next=target)
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """End the session."""
-    session.clear()
+    """End the session on the server."""
+    end_session(get_db())
     flash(_("You are logged out."))
     return redirect(url_for("auth.login"))
 
@@ -68,7 +91,7 @@ def logout():
 @bp.route("/exit")
 def exit_page():
     """Leave at once: end the session and show a page with nothing about any case."""
-    session.clear()
+    end_session(get_db())
     g.user = None
     return render_template("exit.html")
 
@@ -84,7 +107,7 @@ def setup(token):
         with db.atomic():
             user_id = create_user(db, form.username.data, form.password.data, "admin")
             use_setup_token(db, token)
-        _start_session({"id": user_id})
+        start_session(db, user_id)
         flash(_("Your administrator account is ready."))
         return redirect(url_for("cases.index"))
     return render_template("setup.html", form=form)
@@ -93,7 +116,7 @@ def setup(token):
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    """Replace the password (required after a one-time password)."""
+    """Replace the password; every other session of the account ends."""
     form = PasswordForm()
     if form.validate_on_submit():
         db = get_db()
@@ -101,6 +124,7 @@ def change_password():
             form.current.errors.append(_("The current password is not right"))
         else:
             set_password(db, g.user["id"], form.password.data)
-            flash(_("Your password has been changed."))
+            sessions.end_others(db, g.user["id"], keep=g.session_row["id"])
+            flash(_("Your password has been changed. Any other session of your account has ended."))
             return redirect(url_for("cases.index"))
     return render_template("password.html", form=form)

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from flask_babel import gettext as _
 
 from .. import cases, directory, pdf, referrals
-from ..auth import login_required
+from ..auth import login_required, recent_login_required
 from ..forms import options
 from ..i18n import supported
 from ..referral_forms import OfficerForm, PersonForm, ReferForm
@@ -118,14 +118,14 @@ def _document(reference, referral_id, document):
 
 
 @bp.route("/s/<reference>/referrals/<int:referral_id>.pdf")
-@login_required
+@recent_login_required
 def referral_pdf(reference, referral_id):
     """Download the referral for the receiving organisation, in its print language by default."""
     return _document(reference, referral_id, "referral")
 
 
 @bp.route("/s/<reference>/referrals/<int:referral_id>/info.pdf")
-@login_required
+@recent_login_required
 def info_pdf(reference, referral_id):
     """Download the person's "information for you" sheet, in the interview language by default."""
     return _document(reference, referral_id, "info")
