@@ -50,15 +50,24 @@ def find(db, reference):
     return rows[0] if rows else None
 
 
-def can_see(user, screening):
-    """Return whether this account may see this screening."""
-    return user["role"] in SEES_ALL or screening["officer_id"] == user["id"]
+def can_see(user, screening, db):
+    """Return whether this account may see this screening.
+
+    An officer sees their own; a supervisor or an administrator sees those of
+    every officer of the same organisation, and no other.
+    """
+    if screening["officer_id"] == user["id"]:
+        return True
+    if user["role"] not in SEES_ALL:
+        return False
+    rows = list(db.query("select organisation from users where id = ?", [screening["officer_id"]]))
+    return bool(rows) and (rows[0]["organisation"] or "") == (user.get("organisation") or "")
 
 
 def get_for(db, reference, user):
     """Return the screening if it exists and ``user`` may see it, else None (shown as a 404)."""
     screening = find(db, reference) if reference else None
-    if screening is None or not can_see(user, screening):
+    if screening is None or not can_see(user, screening, db):
         return None
     return screening
 
@@ -66,11 +75,18 @@ def get_for(db, reference, user):
 def list_for(db, user, limit=200):
     """Return the screenings this account may see: drafts first, then the newest."""
     sql = (
-        "select reference, created_at, updated_at, status, outcome, urgent, child, post "
-        "from screenings where (:all or officer_id = :officer) "
-        "order by status = 'draft' desc, updated_at desc, id desc limit :limit"
+        "select s.reference, s.created_at, s.updated_at, s.status, s.outcome, s.urgent, s.child, s.post "
+        "from screenings s join users o on o.id = s.officer_id "
+        "where s.officer_id = :officer or (:all and coalesce(o.organisation, '') = :organisation) "
+        "order by s.status = 'draft' desc, s.updated_at desc, s.id desc limit :limit"
     )
-    return list(db.query(sql, {"all": user["role"] in SEES_ALL, "officer": user["id"], "limit": limit}))
+    params = {
+        "all": user["role"] in SEES_ALL,
+        "officer": user["id"],
+        "organisation": user.get("organisation") or "",
+        "limit": limit,
+    }
+    return list(db.query(sql, params))
 
 
 def answers(db, screening_id):
