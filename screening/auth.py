@@ -63,11 +63,11 @@ def create_user(db, username, password, role, must_change=False):
     )
 
 
-def set_password(db, user_id, password):
-    """Replace an account's password; it no longer has to be changed."""
+def set_password(db, user_id, password, must_change=False):
+    """Replace an account's password; ``must_change`` for a one-time password."""
     db.execute(
-        "update users set password_hash = ?, must_change_password = 0 where id = ?",
-        [hash_password(password), user_id],
+        "update users set password_hash = ?, must_change_password = ? where id = ?",
+        [hash_password(password), int(must_change), user_id],
     )
 
 
@@ -208,14 +208,19 @@ def login_required(view):
     return wrapped
 
 
+def reauth_redirect(target=None):
+    """Return a redirect to the password page unless the password was given just now, else None."""
+    if sessions.recently_authenticated(g.session_row):
+        return None
+    return redirect(url_for("auth.reauth", next=target or request.full_path.rstrip("?")))
+
+
 def recent_login_required(view):
     """Ask for the password again before printing, exporting or erasing, unless just given."""
 
     @functools.wraps(view)
     def wrapped(**kwargs):
-        if not sessions.recently_authenticated(g.session_row):
-            return redirect(url_for("auth.reauth", next=request.full_path.rstrip("?")))
-        return view(**kwargs)
+        return reauth_redirect() or view(**kwargs)
 
     return login_required(wrapped)
 

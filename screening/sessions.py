@@ -69,9 +69,10 @@ def check(db, session_id):
     moment = _now()
     idle = timedelta(minutes=current_app.config["SCREENING_IDLE_MINUTES"])
     lifetime = timedelta(hours=current_app.config["SCREENING_SESSION_HOURS"])
-    if moment - datetime.fromisoformat(row["last_seen"]) > idle or moment - datetime.fromisoformat(
-        row["created_at"]
-    ) > lifetime:
+    if (
+        moment - datetime.fromisoformat(row["last_seen"]) > idle
+        or moment - datetime.fromisoformat(row["created_at"]) > lifetime
+    ):
         end(db, session_id)
         return None, "expired"
     if (moment - datetime.fromisoformat(row["last_seen"])).total_seconds() > TOUCH_SECONDS:

@@ -1,6 +1,5 @@
 """Bad input gets a clear message, keeps what was entered, and never ends in a 500."""
 
-
 import pytest
 
 from screening import cases

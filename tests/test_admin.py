@@ -1,0 +1,95 @@
+"""Administrators keep the accounts: create, change, deactivate, unlock, reset; nobody else can."""
+
+import re
+
+import pytest
+
+from .conftest import Interview
+
+
+@pytest.fixture
+def admin(app, users):
+    driver = Interview(app.test_client())
+    driver.login("admin")
+    return driver.client
+
+
+def test_a_new_account_gets_a_one_time_password_shown_once(app, admin, db):
+    page = admin.post(
+        "/admin/accounts/new",
+        data={"username": "nadia", "role": "supervisor", "organisation": "Demo NGO", "active": "y"},
+    ).get_data(as_text=True)
+    password = re.search(r'<p class="script ref">([^<]+)</p>', page).group(1)
+    row = next(db.query("select * from users where username = 'nadia'"))
+    assert (row["role"], row["organisation"], row["must_change_password"], row["active"]) == (
+        "supervisor",
+        "Demo NGO",
+        1,
+        1,
+    )
+    newcomer = Interview(app.test_client())
+    assert newcomer.login("nadia", password).headers["Location"] == "/"
+    assert newcomer.client.get("/").headers["Location"] == "/account/password"
+    assert password not in admin.get("/admin/accounts").get_data(as_text=True)
+
+
+def test_a_taken_username_is_refused_keeping_the_entries(admin, db):
+    page = admin.post(
+        "/admin/accounts/new", data={"username": "officer", "role": "officer", "organisation": "Post 7"}
+    ).get_data(as_text=True)
+    assert "This username is taken" in page
+    assert 'value="Post 7"' in page
+
+
+def test_deactivating_an_account_ends_its_sessions(app, admin, db, users):
+    officer = Interview(app.test_client())
+    officer.login()
+    admin.post(f"/admin/accounts/{users['officer']}", data={"username": "officer", "role": "officer"})
+    assert next(db.query("select active from users where username = 'officer'"))["active"] == 0
+    assert officer.client.get("/").headers["Location"].startswith("/login")
+
+
+def test_an_administrator_cannot_remove_their_own_access(admin, db, users):
+    page = admin.post(
+        f"/admin/accounts/{users['admin']}", data={"username": "admin", "role": "officer", "active": "y"}
+    ).get_data(as_text=True)
+    assert "You cannot take away your own administrator access" in page
+    assert next(db.query("select role from users where username = 'admin'"))["role"] == "admin"
+
+
+def test_a_password_reset_needs_the_admins_password_and_ends_the_accounts_sessions(app, admin, db, users):
+    officer = Interview(app.test_client())
+    officer.login()
+    db.execute("update sessions set reauth_at = '2000-01-01T00:00:00+00:00'")
+    asked = admin.get(f"/admin/accounts/{users['officer']}/reset")
+    assert asked.headers["Location"].startswith("/reauth")
+    admin.post("/reauth", data={"password": "a long test password"})
+    page = admin.post(f"/admin/accounts/{users['officer']}/reset").get_data(as_text=True)
+    assert '<p class="script ref">' in page
+    assert officer.client.get("/").headers["Location"].startswith("/login")
+    assert next(db.query("select must_change_password from users where username = 'officer'"))["must_change_password"]
+
+
+@pytest.mark.parametrize("name", ["officer", "supervisor"])
+@pytest.mark.parametrize("path", ["/admin/accounts", "/admin/accounts/new", "/admin/accounts/1"])
+def test_only_administrators_reach_the_accounts_pages(app, users, name, path):
+    driver = Interview(app.test_client())
+    driver.login(name)
+    assert driver.client.get(path).status_code == 404
+
+
+def test_a_supervisor_sees_only_the_cases_of_their_own_organisation(app, db, users):
+    db.execute("update users set organisation = 'Org A' where username in ('officer', 'supervisor')")
+    db.execute("update users set organisation = 'Org B' where username = 'other'")
+    own, foreign = Interview(app.test_client()), Interview(app.test_client())
+    own.login("officer")
+    own.start()
+    foreign.login("other")
+    foreign.start()
+    supervisor = Interview(app.test_client())
+    supervisor.login("supervisor")
+    listing = supervisor.client.get("/").get_data(as_text=True)
+    assert own.reference in listing
+    assert foreign.reference not in listing
+    assert supervisor.client.get(f"/s/{own.reference}").status_code == 200
+    assert supervisor.client.get(f"/s/{foreign.reference}").status_code == 404
