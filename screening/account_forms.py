@@ -8,11 +8,12 @@ from wtforms.validators import AnyOf, EqualTo, InputRequired, Length, Optional, 
 
 from . import passwords
 from .cases import ROLES
-from .forms import options, strip
+from .forms import options, plain_text, strip
 from .vocabulary import ROLE_NAMES
 
 USERNAME_PATTERN = r"^[A-Za-z0-9._-]{3,40}$"
 NAME_MAX = 100
+USERNAME_MAX = 40
 
 
 def strong_password(form, field):
@@ -49,7 +50,13 @@ def _username_field():
 class LoginForm(FlaskForm):
     """Username and password."""
 
-    username = StringField(_l("Username"), validators=[InputRequired(message=_l("Enter your username"))])
+    username = StringField(
+        _l("Username"),
+        validators=[
+            InputRequired(message=_l("Enter your username")),
+            Length(max=USERNAME_MAX, message=_l("Use at most %(max)d characters", max=USERNAME_MAX)),
+        ],
+    )
     password = PasswordField(_l("Password"), validators=[InputRequired(message=_l("Enter your password"))])
 
 
@@ -91,6 +98,7 @@ class AccountForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=NAME_MAX, message=_l("Use at most %(max)d characters", max=NAME_MAX)),
+            plain_text,
         ],
     )
     full_name = StringField(
@@ -99,6 +107,7 @@ class AccountForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=NAME_MAX, message=_l("Use at most %(max)d characters", max=NAME_MAX)),
+            plain_text,
         ],
     )
     active = BooleanField(_l("The account may log in"), default=True)

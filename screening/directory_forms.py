@@ -12,7 +12,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optio
 
 from .directory import EMAIL_PATTERN, KINDS, MAX_LENGTHS, name_key, parse_languages
 from .directory_csv import MAX_IMPORT_BYTES
-from .forms import options, strip, unicode_burmese
+from .forms import options, plain_text, strip, unicode_burmese
 from .i18n import LANGUAGE_NAMES
 
 BYTES_PER_KB = 1024
@@ -28,7 +28,7 @@ def _text(label, field, required=None, area=False):
     """Return a field of free text: trimmed, checked for Zawgyi and length, required if a message is given."""
     first = DataRequired(message=required) if required else Optional()
     kind = TextAreaField if area else StringField
-    return kind(label, filters=[strip], validators=[first, unicode_burmese, _at_most(field)])
+    return kind(label, filters=[strip], validators=[first, plain_text, unicode_burmese, _at_most(field)])
 
 
 class OrganisationForm(FlaskForm):

@@ -5,6 +5,8 @@ its stable value. WTForms' built-in messages are not in our catalogs, so every
 validator here carries its own translatable message.
 """
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -29,6 +31,17 @@ POST_MAX = 100
 def strip(value):
     """Trim spaces around typed text, so that spaces alone count as nothing typed."""
     return value.strip() if isinstance(value, str) else value
+
+
+# Control characters and bidirectional overrides can hide or reorder what a
+# reader sees (a name that displays as something else); no field needs them.
+HIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain_text(form, field):
+    """Refuse invisible control characters and text-direction overrides in typed text."""
+    if field.data and HIDDEN_CHARACTERS.search(field.data):
+        raise ValidationError(_l("Remove the invisible control characters from this text"))
 
 
 def unicode_burmese(form, field):
@@ -75,6 +88,7 @@ class StartForm(FlaskForm):
         filters=[strip],
         validators=[
             DataRequired(message=_l("Enter the post or location")),
+            plain_text,
             unicode_burmese,
             Length(max=POST_MAX, message=_l("Use at most %(max)d characters", max=POST_MAX)),
         ],
@@ -235,6 +249,7 @@ def _field_for(question):
         filters=[strip],
         validators=[
             DataRequired(message=_l("Enter a short reason")),
+            plain_text,
             unicode_burmese,
             Length(max=question.maximum, message=_l("Use at most %(max)d characters", max=question.maximum)),
         ],

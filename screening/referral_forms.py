@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 
-from .forms import options, strip, unicode_burmese
+from .forms import options, plain_text, strip, unicode_burmese
 from .referrals import ITEMS, PRIORITIES
 from .vocabulary import SERVICES
 
@@ -22,9 +22,13 @@ def _length(maximum):
 class PersonForm(FlaskForm):
     """The person's identifying details, asked only when a referral needs them."""
 
-    name = StringField(_l("Name"), filters=[strip], validators=[Optional(), _length(NAME_MAX), unicode_burmese])
+    name = StringField(
+        _l("Name"), filters=[strip], validators=[Optional(), _length(NAME_MAX), plain_text, unicode_burmese]
+    )
     contact = StringField(
-        _l("Contact details"), filters=[strip], validators=[Optional(), _length(CONTACT_MAX), unicode_burmese]
+        _l("Contact details"),
+        filters=[strip],
+        validators=[Optional(), _length(CONTACT_MAX), plain_text, unicode_burmese],
     )
     date_of_birth = StringField(_l("Date of birth"), filters=[strip], validators=[Optional()])
 
@@ -71,7 +75,7 @@ class ReferForm(FlaskForm):
     reason = TextAreaField(
         _l("Your reason, if the person did not agree"),
         filters=[strip],
-        validators=[Optional(), _length(REASON_MAX), unicode_burmese],
+        validators=[Optional(), _length(REASON_MAX), plain_text, unicode_burmese],
     )
 
     def validate_organisation(self, field):
@@ -94,7 +98,9 @@ class OfficerForm(FlaskForm):
     """How the officer is named on referrals."""
 
     full_name = StringField(
-        _l("Your name as printed on referrals"), filters=[strip], validators=[Optional(), _length(NAME_MAX)]
+        _l("Your name as printed on referrals"), filters=[strip], validators=[Optional(), _length(NAME_MAX), plain_text]
     )
-    agency = StringField(_l("Agency or organisation"), filters=[strip], validators=[Optional(), _length(NAME_MAX)])
-    phone = StringField(_l("Phone"), filters=[strip], validators=[Optional(), _length(CONTACT_MAX)])
+    agency = StringField(
+        _l("Agency or organisation"), filters=[strip], validators=[Optional(), _length(NAME_MAX), plain_text]
+    )
+    phone = StringField(_l("Phone"), filters=[strip], validators=[Optional(), _length(CONTACT_MAX), plain_text])

@@ -1,0 +1,81 @@
+"""Hostile text in every field: refused when it hides characters, otherwise stored and shown as plain text."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from screening import cases, referrals
+
+from .test_pdf import SCAM_COMPOUND, add_organisation
+
+SCRIPT = "<script>alert(1)</script>"
+MARKUP = "<b>bold</b> & <img src=x onerror=alert(1)>"
+SQL = "Robert'); DROP TABLE screenings;--"
+HIDDEN = ["bell\x07", "null\x00byte", "escape\x1b[31m", "evil\u202etxt.exe", "iso\u2066late"]
+
+
+@pytest.mark.parametrize("text", [SCRIPT, MARKUP, SQL])
+def test_hostile_text_in_the_post_is_stored_as_typed_and_escaped_on_every_page(interview, client, db, text):
+    interview.start(post=text)
+    assert next(db.query("select post from screenings"))["post"] == text
+    assert next(db.query("select count(*) as n from screenings"))["n"] == 1
+    interview.run({})
+    page = client.get(f"/s/{interview.reference}").get_data(as_text=True)
+    assert text not in page
+    assert "&lt;" in page or "&#39;" in page
+
+
+@pytest.mark.parametrize("text", HIDDEN)
+@pytest.mark.parametrize(
+    ("path", "field", "extra"),
+    [
+        ("/new", "post", {"interview_lang": "en", "interpreter": "none", "private": "y"}),
+        ("/account", "full_name", {}),
+    ],
+)
+def test_invisible_controls_and_direction_overrides_are_refused(interview, client, db, text, path, field, extra):
+    page = client.post(path, data={field: text, **extra}).get_data(as_text=True)
+    assert "Remove the invisible control characters" in page
+    assert next(db.query("select count(*) as n from screenings"))["n"] == 0
+
+
+@pytest.mark.parametrize("text", HIDDEN)
+def test_the_person_and_the_officers_reason_refuse_invisible_controls(interview, client, db, text):
+    interview.start()
+    interview.run(SCAM_COMPOUND)
+    page = client.post(f"/s/{interview.reference}/person", data={"name": text}).get_data(as_text=True)
+    assert "Remove the invisible control characters" in page
+    assert not list(db.query("select * from people"))
+
+
+def test_very_long_text_is_refused_with_its_limit(interview, client, db):
+    interview.start()
+    interview.run(SCAM_COMPOUND)
+    page = client.post(f"/s/{interview.reference}/person", data={"name": "x" * 5000}).get_data(as_text=True)
+    assert "Use at most 100 characters" in page
+
+
+@pytest.mark.parametrize("text", [SCRIPT, MARKUP, SQL])
+def test_hostile_text_prints_as_text_in_the_pdf(app, interview, client, db, users, text):
+    interview.start(post=text)
+    interview.run(SCAM_COMPOUND)
+    screening = cases.find(db, interview.reference)
+    referrals.save_person(db, screening["id"], text, text, "")
+    organisation = db["organisations"].get(add_organisation(db, name=f"EXAMPLE {text}"))
+    referral_id = referrals.create(
+        db,
+        screening,
+        organisation,
+        users["officer"],
+        consented=True,
+        items=list(referrals.ITEMS),
+        priority="normal",
+        services=[],
+        reason=None,
+    )
+    response = client.get(f"/s/{interview.reference}/referrals/{referral_id}.pdf?lang=en")
+    assert response.status_code == 200
+    extracted = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    flat = " ".join(extracted.split())
+    assert " ".join(text.split()) in flat
