@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import auth, commands, i18n, security, storage, views
+from . import auth, commands, crypto, i18n, security, storage, views
 from .config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +19,7 @@ def create_app(config=None):
     app.config["SCREENING_DATA_DIR"] = data_dir = Path(app.config["SCREENING_DATA_DIR"])
     app.config.setdefault("SCREENING_DATABASE", data_dir / "screening.db")
     storage.init_app(app)
+    crypto.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)

@@ -3,12 +3,14 @@
 Every function takes the database explicitly so that the web views, the command
 line and the demo seeder share one implementation. Answers store question ids
 and choice values, never rendered text, with the bank version they were given on.
+Answers in free text and the evidence document (which copies the officer's
+concern) are stored encrypted (crypto.py); the functions here return them readable.
 """
 
 import json
 import sqlite3
 
-from . import questionnaire
+from . import crypto, questionnaire, stats
 from .logic import evidence_for
 from .scoring import assess
 from .storage import dumps, new_reference, now
@@ -45,9 +47,28 @@ def create(db, officer_id, post, interview_lang, interpreter, demo=False):
 
 
 def find(db, reference):
-    """Return the screening with this reference, without any access check (internal use)."""
+    """Return the screening with this reference (evidence decrypted), without any access check (internal use)."""
     rows = list(db.query("select * from screenings where reference = ?", [reference]))
-    return rows[0] if rows else None
+    if not rows:
+        return None
+    return {**rows[0], "evidence": crypto.decrypt(rows[0]["evidence"])}
+
+
+def is_free_text(question_id):
+    """Return whether answers to this question are the officer's own words (stored encrypted)."""
+    question = questionnaire.BY_ID.get(question_id)
+    return question is not None and question.kind in crypto.FREE_TEXT_KINDS
+
+
+def stored_answer(question_id, value):
+    """Return an answer as stored: JSON, encrypted when it is free text."""
+    text = dumps(value)
+    return crypto.encrypt(text) if is_free_text(question_id) else text
+
+
+def stored_evidence(evidence):
+    """Return an evidence document as stored: encrypted JSON."""
+    return crypto.encrypt(dumps(evidence))
 
 
 def can_see(user, screening, db):
@@ -92,7 +113,11 @@ def list_for(db, user, limit=200):
 def answers(db, screening_id):
     """Return the stored answers of a screening as question id -> value."""
     rows = db.query("select question_id, value from answers where screening_id = ?", [screening_id])
-    return {row["question_id"]: json.loads(row["value"]) for row in rows}
+    return {row["question_id"]: json.loads(_readable(row["question_id"], row["value"])) for row in rows}
+
+
+def _readable(question_id, stored):
+    return crypto.decrypt(stored) if is_free_text(question_id) else stored
 
 
 def save_answers(db, screening, values):
@@ -104,7 +129,7 @@ def save_answers(db, screening, values):
                 "insert into answers (screening_id, question_id, value, answered_at) values (?, ?, ?, ?) "
                 "on conflict (screening_id, question_id) do update set value = excluded.value, "
                 "answered_at = excluded.answered_at",
-                [screening["id"], question_id, dumps(value), stamp],
+                [screening["id"], question_id, stored_answer(question_id, value), stamp],
             )
         db.execute(
             "update screenings set updated_at = ?, bank_version = ? where id = ?",
@@ -129,9 +154,15 @@ def assessment_of(db, screening):
 
 
 def end(db, screening, status, stop_reason=None):
-    """Score the answers given so far and end the screening as completed or stopped."""
+    """Score the answers given so far and end the screening as completed or stopped.
+
+    A completed screening also leaves its de-identified facts for the statistics.
+    """
     evidence, result = assessment_of(db, screening)
     stamp = now()
+    if status == COMPLETED:
+        organisation = next(db.query("select organisation from users where id = ?", [screening["officer_id"]]))
+        stats.record_facts(db, screening, answers(db, screening["id"]), evidence, result, organisation["organisation"])
     db.execute(
         "update screenings set status = ?, stop_reason = ?, ended_at = ?, updated_at = ?, evidence = ?, "
         "assessment = ?, outcome = ?, rule = ?, urgent = ?, child = ? where id = ?",
@@ -140,7 +171,7 @@ def end(db, screening, status, stop_reason=None):
             stop_reason,
             stamp,
             stamp,
-            dumps(evidence),
+            stored_evidence(evidence),
             dumps(result),
             result["outcome"],
             result["rule"],

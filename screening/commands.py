@@ -137,6 +137,10 @@ def init_app(app):
     app.cli.add_command(questionnaire_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(referral_cli)
+    from . import audit, retention
+
+    app.cli.add_command(retention.data_cli)
+    app.cli.add_command(audit.audit_cli)
     from .translate import translate_cli  # imported here so `python -m screening.translate` runs cleanly
 
     app.cli.add_command(translate_cli)

@@ -12,7 +12,10 @@ from .i18n import ALL_LOCALES
 
 SETUP_TOKEN_MINUTES = 30
 IDLE_MINUTES = 15
+# Counts from 1 to SMALL_NUMBER - 1 are hidden in statistics ("<11").
+SMALL_NUMBER = 11
 SESSION_HOURS = 12
+RETENTION_DAYS = 90
 DEFAULT_PORT = 8000
 
 
@@ -40,6 +43,9 @@ class Settings:
     setup_token_minutes: int = field(
         default_factory=lambda: _env_int("SCREENING_SETUP_TOKEN_MINUTES", SETUP_TOKEN_MINUTES)
     )
+    encryption_key: str | None = field(default_factory=lambda: os.environ.get("SCREENING_ENCRYPTION_KEY"))
+    retention_days: int = field(default_factory=lambda: _env_int("SCREENING_RETENTION_DAYS", RETENTION_DAYS))
+    small_number: int = field(default_factory=lambda: _env_int("SCREENING_SMALL_NUMBER", SMALL_NUMBER))
     public_url: str = field(
         default_factory=lambda: os.environ.get(
             "SCREENING_PUBLIC_URL", f"http://127.0.0.1:{os.environ.get('PORT') or DEFAULT_PORT}"
@@ -52,7 +58,7 @@ class Settings:
 
 
 ENVIRONMENT = {
-    "SCREENING_DATA_DIR": "Folder for the database and the secret key (default ./data).",
+    "SCREENING_DATA_DIR": "Folder for the database, the secret key and the encryption key (default ./data).",
     "SCREENING_SECRET_KEY": "Session signing key; by default a random key is created in the data folder.",
     "SCREENING_DEFAULT_LOCALE": "Interface language when nothing else chooses one (default en).",
     "SCREENING_LOCALES": "Languages offered, comma-separated (default: all eleven).",
@@ -62,6 +68,13 @@ ENVIRONMENT = {
     "SCREENING_SESSION_HOURS": "Hours after login when a session ends, however active (default 12).",
     "SCREENING_SETUP_TOKEN_MINUTES": "Minutes the first-administrator setup link stays valid (default 30).",
     "SCREENING_PUBLIC_URL": "Address printed in the setup link (default http://127.0.0.1:PORT).",
+    "SCREENING_ENCRYPTION_KEY": (
+        "Fernet keys, comma-separated, the first encrypting; by default encryption.key in the data folder."
+    ),
+    "SCREENING_RETENTION_DAYS": (
+        "Days after a case ends before `flask data purge` erases what identifies the person (default 90)."
+    ),
+    "SCREENING_SMALL_NUMBER": 'Statistics show counts below this as "<N" (default 11: 1 to 10 show as <11).',
     "HOST": "make run: address to listen on (default 127.0.0.1; 0.0.0.0 for phones on the network).",
     "PORT": "make run: port to listen on (default 8000).",
     "WEB_CONCURRENCY": "make run: number of server worker processes (default 3).",

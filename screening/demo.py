@@ -12,7 +12,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from . import cases, directory, questionnaire, referrals
+from . import cases, directory, followup, questionnaire, referrals, stats
 from .auth import create_user
 from .directory_csv import import_rows, read_csv
 from .i18n import supported
@@ -25,6 +25,15 @@ DEMO_OFFICER = "demo.officer"
 EXAMPLE_DIRECTORY = Path(__file__).resolve().parent / "examples" / "directory-example.csv"
 # Most demo people agree to a referral; the rest show the exceptions to consent.
 CONSENT_SHARE = 0.85
+# Demo referrals end in every state of their follow-up (some stay "sent", some overdue).
+FOLLOW_UP_PATHS = (
+    (),
+    ("received",),
+    ("received", "accepted"),
+    ("accepted", "closed"),
+    ("received", "declined"),
+    ("declined", "closed"),
+)
 DAYS_BACK = 365
 URGENT_SHARE = 0.08
 POSTS = (
@@ -157,6 +166,7 @@ def seed(db, count, seed_value=None):
     """Create ``count`` completed demo screenings and return their references."""
     rng = random.Random(seed_value)  # noqa: S311 - fake data, not security
     officer = _officer_id(db)
+    organisation = next(db.query("select organisation from users where id = ?", [officer]))["organisation"]
     end = datetime.now(UTC).replace(microsecond=0)
     references = []
     with db.atomic():
@@ -167,13 +177,14 @@ def seed(db, count, seed_value=None):
             when = end - timedelta(seconds=rng.randint(0, DAYS_BACK * 86400))
             stamp = when.isoformat()
             reference = new_reference()
+            post = rng.choice(POSTS)
             screening_id = (
                 db["screenings"]
                 .insert(
                     {
                         "reference": reference,
                         "officer_id": officer,
-                        "post": rng.choice(POSTS),
+                        "post": post,
                         "interview_lang": rng.choice(supported()),
                         "interpreter": rng.choice(["none", "independent"]),
                         "consent": "yes",
@@ -182,7 +193,7 @@ def seed(db, count, seed_value=None):
                         "created_at": stamp,
                         "updated_at": stamp,
                         "ended_at": stamp,
-                        "evidence": dumps(evidence),
+                        "evidence": cases.stored_evidence(evidence),
                         "assessment": dumps(result),
                         "outcome": result["outcome"],
                         "rule": result["rule"],
@@ -194,8 +205,21 @@ def seed(db, count, seed_value=None):
                 .last_pk
             )
             db["answers"].insert_all(
-                {"screening_id": screening_id, "question_id": qid, "value": dumps(value), "answered_at": stamp}
+                {
+                    "screening_id": screening_id,
+                    "question_id": qid,
+                    "value": cases.stored_answer(qid, value),
+                    "answered_at": stamp,
+                }
                 for qid, value in answers.items()
+            )
+            stats.record_facts(
+                db,
+                {"id": screening_id, "created_at": stamp, "officer_id": officer, "post": post},
+                answers,
+                evidence,
+                result,
+                organisation,
             )
             references.append(reference)
         _seed_referrals(db, rng, officer, references)
@@ -228,7 +252,7 @@ def _seed_referrals(db, rng, officer, references):
         consented = rng.random() < CONSENT_SHARE
         referrals.save_person(db, screening["id"], f"Demo Person {reference[:4]}", "+00 000 000 000", "")
         try:
-            referrals.create(
+            referral_id = referrals.create(
                 db,
                 screening,
                 organisation,
@@ -241,6 +265,24 @@ def _seed_referrals(db, rng, officer, references):
             )
         except referrals.ReferralRefused:
             continue  # an adult who did not consent and is not urgent: no referral, as the rules say
+        _follow_up(db, rng, officer, screening, referral_id)
+
+
+def _follow_up(db, rng, officer, screening, referral_id):
+    """Take a demo referral through a random path of its follow-up, at plausible times after it was made."""
+    db.execute("update referrals set created_at = ? where id = ?", [screening["ended_at"], referral_id])
+    moment = datetime.fromisoformat(screening["ended_at"])
+    path = rng.choice(FOLLOW_UP_PATHS)
+    for status in path:
+        moment += timedelta(hours=rng.randint(2, 96))
+        referral = referrals.get(db, screening["id"], referral_id)
+        followup.advance(db, referral, status, officer, reason="Demo: no place free." if status == "declined" else None)
+        stamp = moment.isoformat()
+        db.execute("update referral_events set at = ? where id = (select max(id) from referral_events)", [stamp])
+        if status in followup.ACKNOWLEDGING:
+            db.execute(
+                "update referrals set acknowledged_at = min(acknowledged_at, ?) where id = ?", [stamp, referral_id]
+            )
 
 
 def real_case_count(db):

@@ -4,7 +4,9 @@ The person's consent decides, item by item, what each organisation receives.
 Without consent to be referred no referral is made, with two exceptions the
 officer must record: a child, referred in their best interests to child
 protection, and an urgent situation, with the officer's written reason.
-Every document printed or saved is recorded on the case.
+Every document printed or saved is recorded on the case. The person's details
+and the officer's written reason are stored encrypted (crypto.py); the functions
+here return them readable.
 """
 
 import json
@@ -12,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from . import crypto
 from .storage import dumps, now
 
 PRIORITIES = {
@@ -35,6 +38,9 @@ BASES = {
     "child_best_interests": _l("A child, referred to child protection in their best interests"),
     "urgent": _l("An urgent situation; the officer's reason is recorded"),
 }
+
+# The person's details, kept apart from the answers and encrypted.
+PERSON_FIELDS = ("name", "contact", "date_of_birth")
 
 DOCUMENTS = {
     "referral": _l("Referral"),
@@ -87,7 +93,7 @@ def create(db, screening, organisation, user_id, *, consented, items, priority, 
                 "consent": "yes" if consented else "no",
                 "shared_items": dumps([i for i in ITEMS if i in items]),
                 "basis": basis,
-                "basis_reason": (reason or "").strip() or None,
+                "basis_reason": crypto.encrypt((reason or "").strip() or None),
                 "services": dumps(services),
                 "status": "sent",
                 "created_by": user_id,
@@ -100,14 +106,13 @@ def create(db, screening, organisation, user_id, *, consented, items, priority, 
 
 def for_case(db, screening_id):
     """Return the referrals of a case with their organisation, oldest first."""
-    return list(
-        db.query(
-            "select r.*, o.name as organisation_name, o.kind as organisation_kind, o.print_lang "
-            "from referrals r join organisations o on o.id = r.organisation_id "
-            "where r.screening_id = ? order by r.id",
-            [screening_id],
-        )
+    rows = db.query(
+        "select r.*, o.name as organisation_name, o.kind as organisation_kind, o.print_lang "
+        "from referrals r join organisations o on o.id = r.organisation_id "
+        "where r.screening_id = ? order by r.id",
+        [screening_id],
     )
+    return [{**row, "basis_reason": crypto.decrypt(row["basis_reason"])} for row in rows]
 
 
 def get(db, screening_id, referral_id):
@@ -161,7 +166,9 @@ def exports_for(db, screening_id):
 def person(db, screening_id):
     """Return the person's identifying details for a case (empty strings when none)."""
     rows = list(db.query("select * from people where screening_id = ?", [screening_id]))
-    return rows[0] if rows else {"name": "", "contact": "", "date_of_birth": ""}
+    if not rows:
+        return {"name": "", "contact": "", "date_of_birth": ""}
+    return {**rows[0], **{field: crypto.decrypt(rows[0][field]) for field in PERSON_FIELDS}}
 
 
 def save_person(db, screening_id, name, contact, date_of_birth):
@@ -169,9 +176,9 @@ def save_person(db, screening_id, name, contact, date_of_birth):
     db["people"].upsert(
         {
             "screening_id": screening_id,
-            "name": name,
-            "contact": contact,
-            "date_of_birth": date_of_birth,
+            "name": crypto.encrypt(name),
+            "contact": crypto.encrypt(contact),
+            "date_of_birth": crypto.encrypt(date_of_birth),
             "updated_at": now(),
         },
         pk="screening_id",

@@ -210,6 +210,53 @@ def m004_protection(db):
     )
 
 
+@migrations()
+def m005_desk(db):
+    """Add referral follow-up, caseworker notes, links between cases, and the de-identified statistics."""
+    db["screenings"].add_column("linked_to", int)
+    db["referrals"].add_column("acknowledged_at", str)
+    db["referral_events"].create(
+        {"id": int, "referral_id": int, "status": str, "reason": str, "recorded_by": int, "at": str},
+        pk="id",
+        not_null={"referral_id", "status", "at"},
+        foreign_keys=[("referral_id", "referrals", "id"), ("recorded_by", "users", "id")],
+    )
+    db["referral_events"].create_index(["referral_id"])
+    db["notes"].create(
+        {"id": int, "screening_id": int, "user_id": int, "at": str, "text": str},
+        pk="id",
+        not_null={"screening_id", "at", "text"},
+        foreign_keys=[("screening_id", "screenings", "id"), ("user_id", "users", "id")],
+    )
+    db["notes"].create_index(["screening_id"])
+    # One row per completed screening, holding only what statistics need: no
+    # name, no free text, no exact date, no reference. It outlives retention.
+    db["facts"].create(
+        {
+            "screening_id": int,
+            "month": str,
+            "officer_id": int,
+            "organisation": str,
+            "post": str,
+            "outcome": str,
+            "rule": str,
+            "urgent": int,
+            "child": int,
+            "age_group": str,
+            "sex": str,
+            "nationality": str,
+            "stage": str,
+        },
+        pk="screening_id",
+    )
+    db["fact_items"].create({"screening_id": int, "kind": str, "value": str}, pk=("screening_id", "kind", "value"))
+    db["fact_items"].create_index(["kind", "value"])
+    for columns in (["created_at"], ["status", "updated_at"], ["outcome"], ["post"], ["urgent"], ["child"]):
+        db["screenings"].create_index(columns)
+    for columns in (["month"], ["organisation", "month"], ["officer_id", "month"]):
+        db["facts"].create_index(columns)
+
+
 def now():
     """Return the current UTC time as an ISO 8601 string, to the second."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from flask.cli import FlaskGroup
 
-from screening import cases, questionnaire
+from screening import cases, crypto, questionnaire
 from screening.logic import evidence_for
 from screening.scoring import assess
 
@@ -204,12 +204,9 @@ def test_demo_seed_prints_references_of_completed_demo_screenings(runner, db):
 def test_the_stored_demo_assessment_is_the_rule_run_on_the_stored_answers(runner, db):
     seeded(runner, "--count", "12", "--seed", "1")
     for row in db.query("select id, evidence, assessment from screenings"):
-        stored = {
-            a["question_id"]: json.loads(a["value"])
-            for a in db.query("select question_id, value from answers where screening_id = ?", [row["id"]])
-        }
+        stored = cases.answers(db, row["id"])
         evidence = evidence_for(questionnaire.QUESTIONS, stored)
-        assert json.loads(row["evidence"]) == evidence
+        assert json.loads(crypto.decrypt(row["evidence"])) == evidence
         assert json.loads(row["assessment"]) == assess(evidence)
 
 

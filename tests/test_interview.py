@@ -55,7 +55,7 @@ def test_an_adult_interview_ends_in_the_outcome_its_answers_establish(interview,
     assert row["status"] == "completed"
     assert row["outcome"] == expected[0]
     assert row["rule"] == expected[1]
-    assert json.loads(row["assessment"]) == assess(json.loads(row["evidence"]))
+    assert json.loads(row["assessment"]) == assess(json.loads(cases.find(db, interview.reference)["evidence"]))
 
 
 def test_the_result_explains_itself_with_the_indicators_found(interview):

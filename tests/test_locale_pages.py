@@ -52,7 +52,9 @@ def pages_of_an_interview(client, interview, code):
         response = client.get(location)
         yield location, response.get_data(as_text=True)
         if location.endswith("/check"):
-            location = re.search(r'href="([^"]+/q/[^"]+)"', response.get_data(as_text=True).split("<h1>", 1)[1]).group(1)
+            location = re.search(r'href="([^"]+/q/[^"]+)"', response.get_data(as_text=True).split("<h1>", 1)[1]).group(
+                1
+            )
             continue
         if "/q/" not in location:
             break

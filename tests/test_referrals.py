@@ -6,7 +6,7 @@ import json
 import pytest
 from pypdf import PdfReader
 
-from screening import cases, referrals
+from screening import cases, crypto, referrals
 
 from .conftest import Interview
 from .test_pdf import SCAM_COMPOUND, add_organisation
@@ -122,7 +122,7 @@ def test_an_urgent_referral_without_consent_records_the_officers_reason(client, 
         },
     )
     row = next(db.query("select * from referrals"))
-    assert (row["basis"], row["basis_reason"]) == ("urgent", "The controller is outside the office.")
+    assert (row["basis"], crypto.decrypt(row["basis_reason"])) == ("urgent", "The controller is outside the office.")
 
 
 @pytest.mark.parametrize(

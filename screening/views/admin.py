@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from .. import sessions
+from .. import audit, sessions
 from ..account_forms import AccountForm
 from ..auth import ONE_TIME_PASSWORD_BYTES, UsernameTaken, create_user, reauth_redirect, role_required, set_password
 from ..storage import get_db
@@ -53,6 +53,7 @@ def new_account():
                 "update users set organisation = ?, full_name = ?, active = ? where id = ?",
                 [form.organisation.data or None, form.full_name.data or None, int(form.active.data), user_id],
             )
+            audit.record_request("account_create", detail={"account": form.username.data, "role": form.role.data})
             return _one_time_password_page(_account(user_id), password)
     return render_template("admin/account.html", form=form, account=None)
 
@@ -83,6 +84,10 @@ def edit_account(user_id):
             )
             if not form.active.data:
                 sessions.end_others(db, user_id)
+            audit.record_request(
+                "account_change",
+                detail={"account": form.username.data, "role": form.role.data, "active": bool(form.active.data)},
+            )
             flash(_("The account %(name)s is saved.", name=form.username.data))
             return redirect(url_for("admin.accounts"))
     return render_template("admin/account.html", form=form, account=account, locked=sessions.is_locked(account))
@@ -94,6 +99,7 @@ def unlock(user_id):
     """Lift the lock that failed logins put on an account."""
     account = _account(user_id)
     sessions.unlock(get_db(), user_id)
+    audit.record_request("account_change", detail={"account": account["username"], "unlocked": True})
     flash(_("The account %(name)s is unlocked.", name=account["username"]))
     return redirect(url_for("admin.edit_account", user_id=user_id))
 
@@ -112,5 +118,6 @@ def reset_password(user_id):
         password = secrets.token_urlsafe(ONE_TIME_PASSWORD_BYTES)
         set_password(db, user_id, password, must_change=True)
         sessions.end_others(db, user_id, keep=g.session_row["id"] if user_id == g.user["id"] else None)
+        audit.record_request("password_change", detail={"account": account["username"], "reset": True})
         return _one_time_password_page(account, password)
     return render_template("admin/reset.html", account=account, form=form)

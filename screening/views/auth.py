@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import sessions
+from .. import audit, sessions
 from ..account_forms import LoginForm, PasswordForm, ReauthForm, SetupForm
 from ..auth import (
     authenticate,
@@ -52,10 +52,17 @@ def login():
     target = request.values.get("next")
     if form.validate_on_submit():
         db = get_db()
-        user, _outcome = authenticate(db, form.username.data.strip(), form.password.data, request.remote_addr)
+        username = form.username.data.strip()
+        user, outcome = authenticate(db, username, form.password.data, request.remote_addr)
         if user is not None:
             start_session(db, user["id"])
+            audit.record_request("login", user=user)
             return redirect(_safe_next(target))
+        audit.record_request(
+            "lockout" if outcome == "lockout" else "login_failed",
+            user={"id": None, "username": username[:40]},
+            detail={"why": outcome},
+        )
         form.password.errors.append(_refused())
     expired = request.args.get("expired") == "1"
     return render_template("login.html", form=form, next=target, expired=expired)
@@ -83,6 +90,8 @@ def reauth():
 @bp.route("/logout", methods=["POST"])
 def logout():
     """End the session on the server."""
+    if g.user:
+        audit.record_request("logout")
     end_session(get_db())
     flash(_("You are logged out."))
     return redirect(url_for("auth.login"))
@@ -107,6 +116,9 @@ def setup(token):
         with db.atomic():
             user_id = create_user(db, form.username.data, form.password.data, "admin")
             use_setup_token(db, token)
+            audit.record_request(
+                "account_create", user={"id": user_id, "username": form.username.data}, detail={"role": "admin"}
+            )
         start_session(db, user_id)
         flash(_("Your administrator account is ready."))
         return redirect(url_for("cases.index"))
@@ -125,6 +137,7 @@ def change_password():
         else:
             set_password(db, g.user["id"], form.password.data)
             sessions.end_others(db, g.user["id"], keep=g.session_row["id"])
+            audit.record_request("password_change", detail={"account": g.user["username"]})
             flash(_("Your password has been changed. Any other session of your account has ended."))
             return redirect(url_for("cases.index"))
     return render_template("password.html", form=form)

@@ -4,7 +4,7 @@ import json
 
 from flask import Blueprint, g, redirect, render_template, url_for
 
-from .. import cases, referrals
+from .. import audit, cases, referrals
 from ..auth import login_required
 from ..explain import explain
 from ..forms import STOP_REASONS, StartForm
@@ -42,6 +42,7 @@ def new():
 def case(reference):
     """Show a case: its result when ended, or where to go on when it is a draft."""
     screening = load_case(reference)
+    audit.record_request("view_case", reference=reference)
     state = State(screening)
     result = None
     if screening["assessment"]:

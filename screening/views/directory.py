@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 
-from .. import directory
+from .. import audit, directory
 from ..auth import role_required
 from ..directory_csv import COLUMNS, export_csv, import_rows, read_csv
 from ..directory_forms import ImportForm, OrganisationForm
@@ -46,6 +46,7 @@ def _edit(row):
         values = {field: form[field].data for field in directory.FIELDS}
         try:
             directory.save(db, values, organisation_id)
+            audit.record_request("directory_change", detail={"organisation": values.get("name")})
         except sqlite3.IntegrityError:
             # Another administrator saved the same name a moment ago.
             form.name.errors.append(_("Another organisation has this name. Choose a different name."))
@@ -84,6 +85,7 @@ def import_file():
         rows, problems = read_csv(form.file.data.read())
         if not problems:
             added, updated = import_rows(get_db(), rows)
+            audit.record_request("import_csv", detail={"added": added, "updated": updated})
             flash(_("Import done: %(added)d added, %(updated)d updated.", added=added, updated=updated))
             return redirect(url_for("directory.index"))
     return render_template(
@@ -101,6 +103,7 @@ def import_file():
 @role_required("admin")
 def export():
     """Download the whole directory as a CSV file."""
+    audit.record_request("export_csv")
     filename = f"directory-{date.today().isoformat()}.csv"
     return Response(
         export_csv(get_db()),

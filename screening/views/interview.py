@@ -8,7 +8,7 @@ the case up through the access check; a case that is not yours is a 404.
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import cases, questionnaire
+from .. import audit, cases, questionnaire
 from ..auth import login_required
 from ..explain import URGENT_ACTIONS, answer_text
 from ..forms import ConsentForm, StopForm, answers_from, page_form
@@ -96,6 +96,7 @@ def consent(reference):
     if form.validate_on_submit():
         agreed = form.consent.data == "yes"
         cases.record_consent(get_db(), screening, agreed)
+        audit.record_request("consent", reference=reference, detail={"agreed": agreed})
         if not agreed:
             flash(_("The refusal is recorded. Nothing more will be asked."))
             return redirect(url_for("cases.case", reference=reference))
@@ -130,6 +131,7 @@ def page(reference, page_id):
     returning = request.values.get("change") == "1"
     if form.validate_on_submit():
         cases.save_answers(get_db(), screening, answers_from(form, questions))
+        audit.record_request("edit_answers", reference=reference, detail={"page": page_id})
         return _after_save(reference, page_id, phase is state.interview, returning)
     back, _next = neighbours(phase, page_id)
     ids = list(state.interview) + list(state.observations)
@@ -173,6 +175,7 @@ def _finish(state):
         flash(_("Some questions are not answered yet."))
         return redirect(url_for("interview.page", reference=reference, page_id=missing))
     cases.end(get_db(), state.screening, cases.COMPLETED)
+    audit.record_request("complete", reference=reference)
     return redirect(url_for("cases.case", reference=reference))
 
 
@@ -219,6 +222,7 @@ def stop(reference):
     form = StopForm()
     if form.validate_on_submit():
         cases.end(get_db(), screening, cases.STOPPED, stop_reason=form.reason.data)
+        audit.record_request("stop", reference=reference, detail={"why": form.reason.data})
         flash(_("The interview is stopped. Everything said so far is saved."))
         return redirect(url_for("cases.case", reference=reference))
     return render_template("stop.html", screening=screening, form=form)

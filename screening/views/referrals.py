@@ -5,7 +5,7 @@ import json
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import cases, directory, pdf, referrals
+from .. import audit, cases, directory, pdf, referrals
 from ..auth import login_required, recent_login_required
 from ..forms import options
 from ..i18n import supported
@@ -82,6 +82,7 @@ def refer(reference):
         except referrals.ReferralRefused as exc:
             form.consent.errors.append(str(exc))
         else:
+            audit.record_request("refer", reference=reference, detail={"organisation": organisation["id"]})
             flash(_("The referral to %(organisation)s is recorded.", organisation=organisation["name"]))
             return redirect(url_for("cases.case", reference=reference, _anchor="referrals"))
     return render_template(
@@ -113,6 +114,9 @@ def _document(reference, referral_id, document):
         html, attachment = pdf.info_html(screening, referral, organisation, lang), None
     data = pdf.render(html, paper, attachment)
     referrals.record_export(db, screening["id"], referral["id"], document, lang, g.user["id"], "web")
+    audit.record_request(
+        "export_pdf", reference=reference, detail={"document": document, "lang": lang, "referral": referral["id"]}
+    )
     name = f"{screening['reference']}-{document}-{referral['id']}-{lang}.pdf"
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

@@ -1,0 +1,105 @@
+"""Statistics: facts recorded at completion, counts within scope, small numbers hidden everywhere, exports."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from screening import demo, stats
+
+from .conftest import Interview
+from .test_pdf import SCAM_COMPOUND
+
+IDENTIFYING = ("reference", "name", "contact", "date_of_birth", "post", "officer", "created_at", "concern")
+
+
+@pytest.fixture
+def seeded(app, db, users):
+    """Seed 60 demo screenings (all by demo.officer, organisation unset) and return the admin's client."""
+    with app.app_context():
+        demo.seed(db, 60, seed_value=5)
+    driver = Interview(app.test_client())
+    driver.login("admin")
+    return driver.client
+
+
+def test_completing_a_screening_records_its_facts_without_identifying_data(interview, db):
+    interview.start(post="Poipet")
+    interview.run({**SCAM_COMPOUND, "nationality": "MMR", "sex": "male"})
+    fact = next(db.query("select * from facts"))
+    assert (fact["outcome"], fact["nationality"], fact["sex"], fact["age_group"]) == (
+        "presumed",
+        "MMR",
+        "male",
+        "25-34",
+    )
+    assert len(fact["month"]) == 7
+    items = {(r["kind"], r["value"]) for r in db.query("select kind, value from fact_items")}
+    assert ("form", "forced_criminality") in items
+    assert ("channel", "facebook") in items
+    assert ("indicator", "d5.confinement") in items
+
+
+@pytest.mark.parametrize(("count", "expected"), [(0, "0"), (1, "<11"), (10, "<11"), (11, "11"), (250, "250")])
+def test_counts_from_one_to_ten_are_hidden(app, count, expected):
+    with app.app_context():
+        assert stats.shown(count) == expected
+
+
+def test_the_threshold_is_configurable(tmp_path):
+    from screening import create_app
+
+    app = create_app({"SCREENING_DATA_DIR": tmp_path, "SCREENING_SMALL_NUMBER": 5})
+    with app.app_context():
+        assert (stats.shown(4), stats.shown(5)) == ("<5", "5")
+
+
+def test_the_statistics_page_shows_every_table_with_small_numbers_hidden(seeded, db):
+    page = seeded.get("/statistics").get_data(as_text=True)
+    for _key, title, _column in stats.TABLES:
+        assert str(title) in page
+    assert "<svg" in page
+    cells = [int(n) for n in __import__("re").findall(r"<td>(\d+)</td>", page)]
+    assert cells
+    assert all(n == 0 or n >= 11 for n in cells)
+    assert "&lt;11" in page
+
+
+def test_an_officer_counts_only_their_own_screenings(app, interview, db, seeded):
+    interview.start()
+    interview.run({})
+    user = next(db.query("select * from users where username = 'officer'"))
+    assert sum(n for _v, n in stats.counts(db, user, "outcome")) == 1
+
+
+def test_the_tables_export_hides_small_numbers_too(seeded, db):
+    response = seeded.get("/statistics/tables.csv")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0] == ["table", "value", "count"]
+    counts = [row[2] for row in rows[1:]]
+    assert all(c.startswith("<") or c == "0" or int(c) >= 11 for c in counts)
+    assert {row[0] for row in rows[1:]} >= {"month", "outcome", "indicator"}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_the_deidentified_export_holds_no_identifying_column_or_value(seeded, db, fmt):
+    body = seeded.get(f"/statistics/cases.{fmt}").get_data(as_text=True)
+    if fmt == "json":
+        document = json.loads(body)
+        columns, rows = document["columns"], document["rows"]
+    else:
+        table = list(csv.DictReader(io.StringIO(body)))
+        columns, rows = list(table[0].keys()), table
+    assert columns == list(stats.EXPORT_COLUMNS)
+    assert not [c for c in columns if any(word in c.lower() for word in IDENTIFYING)]
+    assert len(rows) == 60
+    references = [r["reference"] for r in db.query("select reference from screenings")]
+    assert not any(reference in body for reference in references)
+    assert "Demo Person" not in body
+    assert "Demo:" not in body
+
+
+def test_exports_ask_for_the_password_again(seeded, db):
+    db.execute("update sessions set reauth_at = '2000-01-01T00:00:00+00:00'")
+    assert seeded.get("/statistics/cases.csv").headers["Location"].startswith("/reauth")
