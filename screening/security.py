@@ -5,6 +5,7 @@ watched: sessions end after a short idle time, nothing is cached, the pages may
 not be framed, and no script runs but our own files.
 """
 
+import contextlib
 import os
 import secrets
 from datetime import timedelta
@@ -40,9 +41,17 @@ def load_secret_key(data_dir):
         return from_env
     path = data_dir / SECRET_KEY_FILE
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(SECRET_KEY_BYTES))
+        # Written in full under a private name, then linked into place: two workers
+        # starting together end up with the same key, never a half-written one.
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.new")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(SECRET_KEY_BYTES))
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            temporary.unlink()
     return path.read_text().strip()
 
 

@@ -7,6 +7,7 @@ wait for its turn instead of failing.
 """
 
 import json
+import os
 import secrets
 import sqlite3
 from datetime import UTC, datetime
@@ -324,8 +325,18 @@ def dumps(value):
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+# Only the app's own user may read the data folder and the database in it.
+DATA_DIR_MODE = 0o700
+DATA_FILE_MODE = 0o600
+
+
 def init_app(app):
-    """Create or migrate the database at start-up and close connections after each request."""
-    app.config["SCREENING_DATA_DIR"].mkdir(parents=True, exist_ok=True)
-    migrate(app.config["SCREENING_DATABASE"])
+    """Create or migrate the database at start-up, private to the app's user; close connections per request."""
+    data_dir = app.config["SCREENING_DATA_DIR"]
+    data_dir.mkdir(parents=True, exist_ok=True, mode=DATA_DIR_MODE)
+    os.chmod(data_dir, DATA_DIR_MODE)
+    database = app.config["SCREENING_DATABASE"]
+    database.touch(mode=DATA_FILE_MODE, exist_ok=True)
+    os.chmod(database, DATA_FILE_MODE)
+    migrate(database)
     app.teardown_appcontext(close_db)

@@ -93,3 +93,19 @@ def test_a_supervisor_sees_only_the_cases_of_their_own_organisation(app, db, use
     assert foreign.reference not in listing
     assert supervisor.client.get(f"/s/{own.reference}").status_code == 200
     assert supervisor.client.get(f"/s/{foreign.reference}").status_code == 404
+
+
+def test_the_audit_trail_page_lists_entries_and_says_whether_the_chain_holds(admin, db, users):
+    page = admin.get("/admin/audit").get_data(as_text=True)
+    assert "the chain is intact" in page
+    assert "Logged in" in page
+    db.execute("drop trigger audit_no_update")
+    db.execute("update audit set username = 'someone else' where id = 1")
+    broken = admin.get("/admin/audit").get_data(as_text=True)
+    assert "The chain is broken at entry 1" in broken
+
+
+def test_only_administrators_read_the_audit_trail(app, users):
+    driver = Interview(app.test_client())
+    driver.login("supervisor")
+    assert driver.client.get("/admin/audit").status_code == 404

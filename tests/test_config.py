@@ -55,3 +55,10 @@ def test_the_setup_link_follows_the_port_unless_a_public_address_is_set(monkeypa
     assert Settings().public_url == "http://127.0.0.1:8123"
     monkeypatch.setenv("SCREENING_PUBLIC_URL", "https://post.example")
     assert Settings().public_url == "https://post.example"
+
+
+def test_the_data_folder_and_the_database_are_private_to_the_apps_user(tmp_path):
+    folder = tmp_path / "private"
+    create_app({"SCREENING_DATA_DIR": folder})
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert (folder / "screening.db").stat().st_mode & 0o777 == 0o600

@@ -5,7 +5,7 @@ from flask_wtf.csrf import CSRFError
 
 from ..i18n import remember_choice
 from ..vocabulary import OUTCOMES_SHORT, PERSON_PHRASES, STATUSES
-from . import admin, auth, cases, desk, directory, interview
+from . import admin, auth, cases, casework, desk, directory, interview
 from . import referrals as referral_views
 
 
@@ -15,7 +15,7 @@ def _error(status, template="error.html", **context):
 
 def init_app(app):
     """Register the blueprints and the error pages."""
-    for module in (admin, auth, cases, desk, directory, interview, referral_views):
+    for module in (admin, auth, cases, casework, desk, directory, interview, referral_views):
         app.register_blueprint(module.bp)
     app.jinja_env.globals.update(statuses=STATUSES, outcomes_short=OUTCOMES_SHORT, phrases=PERSON_PHRASES)
     # After the account is loaded (auth.init_app runs first), so the choice can be saved to it.

@@ -2,7 +2,7 @@
 
 import secrets
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
@@ -121,3 +121,28 @@ def reset_password(user_id):
         audit.record_request("password_change", detail={"account": account["username"], "reset": True})
         return _one_time_password_page(account, password)
     return render_template("admin/reset.html", account=account, form=form)
+
+
+AUDIT_PAGE = 50
+
+
+@bp.route("/audit")
+@role_required("admin")
+def audit_trail():
+    """Read the audit trail, newest first, with whether its chain is intact."""
+    db = get_db()
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        page = 1
+    intact, broken_at = audit.verify(db)
+    count, _head = audit.head(db)
+    return render_template(
+        "admin/audit.html",
+        rows=audit.recent(db, AUDIT_PAGE, (page - 1) * AUDIT_PAGE),
+        page=page,
+        pages=max(1, -(-count // AUDIT_PAGE)),
+        intact=intact,
+        broken_at=broken_at,
+        count=count,
+    )

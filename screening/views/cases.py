@@ -4,8 +4,9 @@ import json
 
 from flask import Blueprint, g, redirect, render_template, url_for
 
-from .. import audit, cases, referrals
+from .. import audit, cases, casework, followup, referrals
 from ..auth import login_required
+from ..casework_forms import LinkForm, NoteForm
 from ..explain import explain
 from ..forms import STOP_REASONS, StartForm
 from ..i18n import LANGUAGE_NAMES
@@ -44,6 +45,19 @@ def case(reference):
     screening = load_case(reference)
     audit.record_request("view_case", reference=reference)
     state = State(screening)
+    db = get_db()
+    referral_rows = [
+        {
+            **r,
+            "events": followup.events(db, r["id"]),
+            "next": followup.allowed(r["status"]),
+            "overdue": followup.is_overdue(r),
+        }
+        for r in referrals.for_case(db, screening["id"])
+    ]
+    exports = referrals.exports_for(db, screening["id"])
+    note_rows = casework.notes(db, screening["id"])
+    earlier, later = casework.linked(db, screening)
     result = None
     if screening["assessment"]:
         result = explain(json.loads(screening["assessment"]), json.loads(screening["evidence"]), state.effective)
@@ -56,9 +70,18 @@ def case(reference):
         language=LANGUAGE_NAMES.get(screening["interview_lang"], screening["interview_lang"]),
         stop_reason=STOP_REASONS.get(screening["stop_reason"]),
         urgent=state.urgent_panel() if not result else None,
-        referrals=referrals.for_case(get_db(), screening["id"]),
-        exports=referrals.exports_for(get_db(), screening["id"]),
+        referrals=referral_rows,
+        exports=exports,
         priorities=referrals.PRIORITIES,
         bases=referrals.BASES,
         documents=referrals.DOCUMENTS,
+        notes=note_rows,
+        earlier=earlier,
+        later=later,
+        followup_statuses=followup.STATUSES,
+        timeline=casework.timeline(
+            db, screening, referral_rows, exports, note_rows, referrals.DOCUMENTS, followup.STATUSES
+        ),
+        note_form=NoteForm(formdata=None),
+        link_form=LinkForm(formdata=None),
     )

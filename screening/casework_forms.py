@@ -1,0 +1,67 @@
+"""Forms for casework on a case: notes, links to earlier screenings, referral follow-up, erasure."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from .casework import NOTE_MAX
+from .followup import STATUSES
+from .forms import options, plain_text, strip, unicode_burmese
+
+REASON_MAX = 500
+
+
+class NoteForm(FlaskForm):
+    """A caseworker's note."""
+
+    text = TextAreaField(
+        _l("Add a note"),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Write the note first")),
+            Length(max=NOTE_MAX, message=_l("Use at most %(max)d characters", max=NOTE_MAX)),
+            plain_text,
+            unicode_burmese,
+        ],
+    )
+
+
+class LinkForm(FlaskForm):
+    """The reference of an earlier screening of the same person."""
+
+    earlier = StringField(
+        _l("Reference of an earlier screening of this person"),
+        filters=[strip],
+        validators=[DataRequired(message=_l("Enter a case reference, such as K7QD-9XPM-3HTA"))],
+    )
+
+
+class FollowupForm(FlaskForm):
+    """The next step of a referral's follow-up."""
+
+    status = RadioField(
+        _l("What happened?"),
+        choices=options(STATUSES.items()),
+        validate_choice=False,
+        validators=[InputRequired(message=_l("Choose what happened"))],
+    )
+    reason = TextAreaField(
+        _l("Reason, if the organisation declined"),
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=REASON_MAX, message=_l("Use at most %(max)d characters", max=REASON_MAX)),
+            plain_text,
+            unicode_burmese,
+        ],
+    )
+
+
+class EraseForm(FlaskForm):
+    """Confirmation that the person asked for their data to be erased."""
+
+    confirm = BooleanField(
+        _l("The person asked for their identifying data to be erased"),
+        validators=[InputRequired(message=_l("Confirm that the person asked for it"))],
+    )

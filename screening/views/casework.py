@@ -1,0 +1,94 @@
+"""Casework on a case page: notes, links between screenings, referral follow-up, erasure on request."""
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .. import audit, cases, casework, followup, referrals, retention
+from ..auth import login_required, reauth_redirect
+from ..casework_forms import EraseForm, FollowupForm, LinkForm, NoteForm
+from ..storage import get_db, normalise_reference
+from .interview import load_case
+
+bp = Blueprint("casework", __name__)
+
+
+def _back(reference, anchor=None):
+    return redirect(url_for("cases.case", reference=reference, _anchor=anchor))
+
+
+def _refuse(reference, form, anchor):
+    for errors in form.errors.values():
+        for error in errors:
+            flash(str(error))
+    return _back(reference, anchor)
+
+
+@bp.route("/s/<reference>/notes", methods=["POST"])
+@login_required
+def add_note(reference):
+    """Add a caseworker's note (encrypted) to the case."""
+    screening = load_case(reference)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _refuse(reference, form, "notes")
+    casework.add_note(get_db(), screening["id"], g.user["id"], form.text.data)
+    audit.record_request("note", reference=reference)
+    flash(_("The note is saved."))
+    return _back(reference, "notes")
+
+
+@bp.route("/s/<reference>/link", methods=["POST"])
+@login_required
+def link(reference):
+    """Link this screening to an earlier screening of the same person, if this account may see both."""
+    screening = load_case(reference)
+    form = LinkForm()
+    if not form.validate_on_submit():
+        return _refuse(reference, form, "links")
+    db = get_db()
+    earlier_reference = normalise_reference(form.earlier.data)
+    earlier = cases.get_for(db, earlier_reference, g.user) if earlier_reference else None
+    if earlier is None or earlier["id"] == screening["id"]:
+        flash(_("No other case you can see has that reference."))
+        return _back(reference, "links")
+    casework.link(db, screening["id"], earlier["id"])
+    audit.record_request("link", reference=reference, detail={"earlier": earlier["reference"]})
+    flash(_("Linked to the earlier screening %(reference)s.", reference=earlier["reference"]))
+    return _back(reference, "links")
+
+
+@bp.route("/s/<reference>/referrals/<int:referral_id>/followup", methods=["POST"])
+@login_required
+def record_followup(reference, referral_id):
+    """Record the next step of a referral: received, accepted, declined (with a reason) or closed."""
+    screening = load_case(reference)
+    db = get_db()
+    referral = referrals.get(db, screening["id"], referral_id)
+    if referral is None:
+        return render_template("error.html", status=404), 404
+    form = FollowupForm()
+    if not form.validate_on_submit():
+        return _refuse(reference, form, "referrals")
+    try:
+        followup.advance(db, referral, form.status.data, g.user["id"], reason=form.reason.data)
+    except followup.IllegalTransition as exc:
+        flash(str(exc))
+        return _back(reference, "referrals")
+    audit.record_request("followup", reference=reference, detail={"referral": referral_id, "status": form.status.data})
+    return _back(reference, "referrals")
+
+
+@bp.route("/s/<reference>/erase", methods=["GET", "POST"])
+@login_required
+def erase(reference):
+    """Erase the person's identifying data on their request, after the password again."""
+    screening = load_case(reference)
+    asked = reauth_redirect(url_for("casework.erase", reference=reference))
+    if asked:
+        return asked
+    form = EraseForm()
+    if form.validate_on_submit():
+        retention.erase(get_db(), screening["id"], user=g.user, address=request.remote_addr)
+        flash(_("The person's identifying data is erased. The de-identified answers stay for statistics."))
+        return _back(reference)
+    return render_template("erase.html", screening=screening, form=form)
