@@ -152,7 +152,9 @@ def answers_for(profile, rng):
         missing = [q for q in visible if q.id not in effective]
         if not missing:
             return effective
-        answers[missing[0].id] = _default(missing[0], rng)
+        # Answering may show further questions (a child's), hence the next pass.
+        for question in missing:
+            answers[question.id] = _default(question, rng)
 
 
 def _officer_id(db):

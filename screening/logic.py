@@ -55,11 +55,21 @@ def is_valid_answer(question, value):
     return isinstance(value, str) and bool(value.strip())
 
 
+def _child_facts(questions):
+    """Return the questions whose answers decide whether the person is treated as a child."""
+    return [
+        q
+        for q in questions
+        if q.evidence_field == "age" or any("possibly_minor" in c.evidence for c in q.choices)
+    ]
+
+
 def walk(questions, answers):
     """Return (visible questions, effective answers) in bank order."""
     visible, effective = [], {}
+    child_facts = _child_facts(questions)
     for q in questions:
-        child = is_child(evidence_of(questions, effective))
+        child = is_child(evidence_of(child_facts, effective))
         if not condition_holds(q.show_if, effective, child):
             continue
         visible.append(q)
