@@ -4,11 +4,11 @@ from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, StringField
-from wtforms.validators import AnyOf, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import AnyOf, EqualTo, InputRequired, Optional, Regexp, ValidationError
 
 from . import passwords
 from .cases import ROLES
-from .forms import options, plain_text, strip
+from .forms import at_most, options, plain_text, strip
 from .vocabulary import ROLE_NAMES
 
 USERNAME_PATTERN = r"^[A-Za-z0-9._-]{3,40}$"
@@ -54,7 +54,7 @@ class LoginForm(FlaskForm):
         _l("Username"),
         validators=[
             InputRequired(message=_l("Enter your username")),
-            Length(max=USERNAME_MAX, message=_l("Use at most %(max)d characters", max=USERNAME_MAX)),
+            at_most(USERNAME_MAX),
         ],
     )
     password = PasswordField(_l("Password"), validators=[InputRequired(message=_l("Enter your password"))])
@@ -97,7 +97,7 @@ class AccountForm(FlaskForm):
         filters=[strip],
         validators=[
             Optional(),
-            Length(max=NAME_MAX, message=_l("Use at most %(max)d characters", max=NAME_MAX)),
+            at_most(NAME_MAX),
             plain_text,
         ],
     )
@@ -106,7 +106,7 @@ class AccountForm(FlaskForm):
         filters=[strip],
         validators=[
             Optional(),
-            Length(max=NAME_MAX, message=_l("Use at most %(max)d characters", max=NAME_MAX)),
+            at_most(NAME_MAX),
             plain_text,
         ],
     )

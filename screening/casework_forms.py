@@ -3,11 +3,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 from .casework import NOTE_MAX
 from .followup import STATUSES
-from .forms import options, plain_text, strip, unicode_burmese
+from .forms import at_most, options, plain_text, strip, unicode_burmese
 
 REASON_MAX = 500
 
@@ -20,7 +20,7 @@ class NoteForm(FlaskForm):
         filters=[strip],
         validators=[
             DataRequired(message=_l("Write the note first")),
-            Length(max=NOTE_MAX, message=_l("Use at most %(max)d characters", max=NOTE_MAX)),
+            at_most(NOTE_MAX),
             plain_text,
             unicode_burmese,
         ],
@@ -51,7 +51,7 @@ class FollowupForm(FlaskForm):
         filters=[strip],
         validators=[
             Optional(),
-            Length(max=REASON_MAX, message=_l("Use at most %(max)d characters", max=REASON_MAX)),
+            at_most(REASON_MAX),
             plain_text,
             unicode_burmese,
         ],

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from . import zawgyi
 from .directory import (
     EMAIL_PATTERN,
+    FIELDS,
     KINDS,
     MAX_LENGTHS,
     all_organisations,
@@ -27,22 +28,11 @@ from .directory import (
 )
 from .i18n import LANGUAGE_NAMES
 
-# Stable column names, in the order of an export. print_language is the print_lang column.
-COLUMNS = (
-    "name",
-    "kind",
-    "area",
-    "languages",
-    "phone",
-    "email",
-    "address",
-    "contact_person",
-    "print_language",
-    "notes",
-    "active",
-)
+# Stable column names, in the order of an export: the directory's fields, except that
+# the print_lang field is called print_language in a file people edit by hand.
+COLUMN_FIELDS = {("print_language" if field == "print_lang" else field): field for field in FIELDS}
+COLUMNS = tuple(COLUMN_FIELDS)
 REQUIRED_COLUMNS = ("name", "kind", "print_language")
-COLUMN_FIELDS = {column: "print_lang" if column == "print_language" else column for column in COLUMNS}
 TEXT_COLUMNS = ("name", "area", "phone", "address", "contact_person", "notes")
 MAX_IMPORT_BYTES = 1024 * 1024
 MAX_IMPORT_ROWS = 2000

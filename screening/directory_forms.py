@@ -8,11 +8,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Optional, Regexp, ValidationError
 
 from .directory import EMAIL_PATTERN, KINDS, MAX_LENGTHS, name_key, parse_languages
 from .directory_csv import MAX_IMPORT_BYTES
-from .forms import options, plain_text, strip, unicode_burmese
+from .forms import at_most, options, plain_text, strip, unicode_burmese
 from .i18n import LANGUAGE_NAMES
 
 BYTES_PER_KB = 1024
@@ -20,8 +20,7 @@ BYTES_PER_KB = 1024
 
 def _at_most(field):
     """Return a length check for a field, with its limit from the directory's table."""
-    limit = MAX_LENGTHS[field]
-    return Length(max=limit, message=_l("Use at most %(max)d characters", max=limit))
+    return at_most(MAX_LENGTHS[field])
 
 
 def _text(label, field, required=None, area=False):

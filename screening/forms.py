@@ -38,6 +38,11 @@ def strip(value):
 HIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+def at_most(maximum):
+    """Return a length limit with its translated message."""
+    return Length(max=maximum, message=_l("Use at most %(max)d characters", max=maximum))
+
+
 def plain_text(form, field):
     """Refuse invisible control characters and text-direction overrides in typed text."""
     if field.data and HIDDEN_CHARACTERS.search(field.data):
@@ -90,7 +95,7 @@ class StartForm(FlaskForm):
             DataRequired(message=_l("Enter the post or location")),
             plain_text,
             unicode_burmese,
-            Length(max=POST_MAX, message=_l("Use at most %(max)d characters", max=POST_MAX)),
+            at_most(POST_MAX),
         ],
     )
     interview_lang = SelectField(_l("The person's language"), validate_choice=False)
@@ -251,7 +256,7 @@ def _field_for(question):
             DataRequired(message=_l("Enter a short reason")),
             plain_text,
             unicode_burmese,
-            Length(max=question.maximum, message=_l("Use at most %(max)d characters", max=question.maximum)),
+            at_most(question.maximum),
         ],
     )
 

@@ -57,11 +57,7 @@ def is_valid_answer(question, value):
 
 def _child_facts(questions):
     """Return the questions whose answers decide whether the person is treated as a child."""
-    return [
-        q
-        for q in questions
-        if q.evidence_field == "age" or any("possibly_minor" in c.evidence for c in q.choices)
-    ]
+    return [q for q in questions if q.evidence_field == "age" or any("possibly_minor" in c.evidence for c in q.choices)]
 
 
 def walk(questions, answers):

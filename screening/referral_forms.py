@@ -5,9 +5,9 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, InputRequired, Optional, ValidationError
 
-from .forms import options, plain_text, strip, unicode_burmese
+from .forms import at_most, options, plain_text, strip, unicode_burmese
 from .referrals import ITEMS, PRIORITIES
 from .vocabulary import SERVICES
 
@@ -15,20 +15,16 @@ NAME_MAX, CONTACT_MAX, REASON_MAX = 100, 200, 500
 OLDEST_BIRTH_YEAR = 1900
 
 
-def _length(maximum):
-    return Length(max=maximum, message=_l("Use at most %(max)d characters", max=maximum))
-
-
 class PersonForm(FlaskForm):
     """The person's identifying details, asked only when a referral needs them."""
 
     name = StringField(
-        _l("Name"), filters=[strip], validators=[Optional(), _length(NAME_MAX), plain_text, unicode_burmese]
+        _l("Name"), filters=[strip], validators=[Optional(), at_most(NAME_MAX), plain_text, unicode_burmese]
     )
     contact = StringField(
         _l("Contact details"),
         filters=[strip],
-        validators=[Optional(), _length(CONTACT_MAX), plain_text, unicode_burmese],
+        validators=[Optional(), at_most(CONTACT_MAX), plain_text, unicode_burmese],
     )
     date_of_birth = StringField(_l("Date of birth"), filters=[strip], validators=[Optional()])
 
@@ -75,7 +71,7 @@ class ReferForm(FlaskForm):
     reason = TextAreaField(
         _l("Your reason, if the person did not agree"),
         filters=[strip],
-        validators=[Optional(), _length(REASON_MAX), plain_text, unicode_burmese],
+        validators=[Optional(), at_most(REASON_MAX), plain_text, unicode_burmese],
     )
 
     def validate_organisation(self, field):
@@ -98,9 +94,9 @@ class OfficerForm(FlaskForm):
     """How the officer is named on referrals."""
 
     full_name = StringField(
-        _l("Your name as printed on referrals"), filters=[strip], validators=[Optional(), _length(NAME_MAX), plain_text]
+        _l("Your name as printed on referrals"), filters=[strip], validators=[Optional(), at_most(NAME_MAX), plain_text]
     )
     agency = StringField(
-        _l("Agency or organisation"), filters=[strip], validators=[Optional(), _length(NAME_MAX), plain_text]
+        _l("Agency or organisation"), filters=[strip], validators=[Optional(), at_most(NAME_MAX), plain_text]
     )
-    phone = StringField(_l("Phone"), filters=[strip], validators=[Optional(), _length(CONTACT_MAX), plain_text])
+    phone = StringField(_l("Phone"), filters=[strip], validators=[Optional(), at_most(CONTACT_MAX), plain_text])
