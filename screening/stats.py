@@ -78,6 +78,13 @@ def record_facts(db, screening, answers, evidence, assessment, organisation):
     items = [("form", f) for f in evidence.get("exploitation_forms", [])]
     items += [("channel", c) for c in channels] + [("indicator", c) for c in present]
     with db.atomic():
+        old = list(db.query("select * from facts where screening_id = ?", [screening["id"]]))
+        if old:
+            old_items = [
+                (r["kind"], r["value"])
+                for r in db.query("select kind, value from fact_items where screening_id = ?", [screening["id"]])
+            ]
+            _count(db, old[0], old_items, -1)
         db["facts"].upsert(facts, pk="screening_id")
         db.execute("delete from fact_items where screening_id = ?", [screening["id"]])
         db["fact_items"].insert_all(
@@ -85,6 +92,36 @@ def record_facts(db, screening, answers, evidence, assessment, organisation):
             pk=("screening_id", "kind", "value"),
             replace=True,
         )
+        _count(db, facts, items, 1)
+
+
+# Counts are kept per scope as screenings complete, so the statistics page reads a
+# few hundred rows instead of grouping every screening on every visit.
+_ADD = (
+    "insert into fact_counts (scope, key, value, n) values (?, ?, ?, ?) "
+    "on conflict (scope, key, value) do update set n = n + excluded.n"
+)
+
+
+def _scopes(facts):
+    return (f"org:{facts['organisation'] or ''}", f"officer:{facts['officer_id']}")
+
+
+def _count(db, facts, items, delta):
+    """Add (or with delta -1, take away) one screening's contribution to every count of its scopes."""
+    pairs = [(key, str(facts[column])) for key, _title, column in TABLES if key not in ITEM_KINDS]
+    pairs += [(kind, str(value)) for kind, value in items]
+    db.conn.executemany(_ADD, [(s, key, value, delta) for s in _scopes(facts) for key, value in pairs])
+
+
+def backfill_counts(db):
+    """Count every recorded screening from scratch (used when the counts table is created)."""
+    db.execute("delete from fact_counts")
+    items = {}
+    for row in db.query("select screening_id, kind, value from fact_items"):
+        items.setdefault(row["screening_id"], []).append((row["kind"], row["value"]))
+    for facts in db.query("select * from facts"):
+        _count(db, facts, items.get(facts["screening_id"], []), 1)
 
 
 def scope(user):
@@ -94,21 +131,18 @@ def scope(user):
     return "f.officer_id = :officer", {"officer": user["id"]}
 
 
+def count_scope(user):
+    """Return the counts scope of an account: its organisation's for supervisors and admins, else its own."""
+    if user["role"] in ("supervisor", "admin"):
+        return f"org:{user.get('organisation') or ''}"
+    return f"officer:{user['id']}"
+
+
 def counts(db, user, key):
     """Return [(value, count)] for one table of the statistics page, largest first (months in order)."""
-    where, params = scope(user)
-    if key in ITEM_KINDS:
-        sql = (
-            "select i.value as value, count(*) as n from fact_items i "  # noqa: S608 - built from constants
-            f"join facts f on f.screening_id = i.screening_id where i.kind = :kind and {where} "
-            "group by i.value order by n desc, i.value"
-        )
-        params = {**params, "kind": key}
-    else:
-        column = next(col for k, _title, col in TABLES if k == key)
-        order = "value" if key == "month" else "n desc, value"
-        sql = f"select f.{column} as value, count(*) as n from facts f where {where} group by 1 order by {order}"  # noqa: S608 - constants
-    return [(row["value"], row["n"]) for row in db.query(sql, params)]
+    order = "value" if key == "month" else "n desc, value"
+    sql = f"select value, n from fact_counts where scope = ? and key = ? and n > 0 order by {order}"  # noqa: S608
+    return [(row["value"], row["n"]) for row in db.query(sql, [count_scope(user), key])]
 
 
 def threshold():
@@ -138,29 +172,25 @@ def label(key, value):
 
 
 def referral_figures(db, user):
-    """Return referral acceptance and the median hours to acknowledgement, in the same scope."""
+    """Return referrals by status and the median hours to acknowledgement, in the same scope."""
     where, params = scope(user)
-    rows = list(
+    joined = f"from referrals r join facts f on f.screening_id = r.screening_id where {where}"  # noqa: S608
+    by_status = {
+        row["status"]: row["n"]
+        for row in db.query(f"select r.status, count(*) as n {joined} group by r.status", params)  # noqa: S608
+    }
+    acknowledged = f"{joined} and r.acknowledged_at is not null"
+    count = next(db.query(f"select count(*) as n {acknowledged}", params))["n"]  # noqa: S608
+    if not count:
+        return by_status, None
+    hours = "(julianday(r.acknowledged_at) - julianday(r.created_at)) * 24"
+    median = next(
         db.query(
-            "select r.status, r.created_at, r.acknowledged_at from referrals r "  # noqa: S608 - constants
-            f"join facts f on f.screening_id = r.screening_id where {where}",
-            params,
+            f"select {hours} as h {acknowledged} order by h limit 1 offset :middle",  # noqa: S608
+            {**params, "middle": count // 2},
         )
-    )
-    by_status = {}
-    for row in rows:
-        by_status[row["status"]] = by_status.get(row["status"], 0) + 1
-    hours = sorted(
-        (_hours(row["created_at"], row["acknowledged_at"]) for row in rows if row["acknowledged_at"]),
-    )
-    median = hours[len(hours) // 2] if hours else None
-    return by_status, median
-
-
-def _hours(start, end):
-    from datetime import datetime
-
-    return round((datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds() / 3600, 1)
+    )["h"]
+    return by_status, round(median, 1)
 
 
 def deidentified_rows(db, user):

@@ -115,9 +115,14 @@ def _csv_response(rows, name):
 def tables_csv():
     """Download every table of the statistics page, small numbers hidden as on the page."""
     audit.record_request("export_stats", detail={"what": "tables"})
+    db = get_db()
     out = [["table", "value", "count"]]
-    for table in _tables(get_db()):
+    for table in _tables(db):
         out.extend([table["key"], label, stats.shown(count)] for label, count in table["rows"])
+    by_status, median_hours = stats.referral_figures(db, g.user)
+    out.extend(["referral_status", status, stats.shown(count)] for status, count in sorted(by_status.items()))
+    if median_hours is not None:
+        out.append(["referral_median_hours_to_acknowledgement", "", median_hours])
     return _csv_response(out, "statistics")
 
 
