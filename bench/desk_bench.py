@@ -25,7 +25,7 @@ SEARCHES = {
     "desk, no filter": "/desk",
     "desk, presumed": "/desk?outcome=presumed",
     "desk, urgent child": "/desk?urgent=yes&child=yes",
-    "desk, post contains": "/desk?post=airport",
+    "desk, one post": "/desk?post=Demo%3A+Suvarnabhumi+airport",
     "desk, overdue referrals": "/desk?referral_status=overdue",
     "desk, date range, page 5": "/desk?date_from=2026-01-01&date_to=2026-06-30&page=5",
     "desk, reference": "/desk?reference=AAAA-BBBB-CCCC",

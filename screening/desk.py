@@ -62,9 +62,8 @@ def _conditions(filters, moment):
             where.append(f"s.{column} = :{column}")
             params[column] = YES_NO[filters[column]]
     if filters.get("post"):
-        where.append("s.post like :post escape '\\'")
-        escaped = filters["post"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params["post"] = f"%{escaped}%"
+        where.append("s.post = :post")
+        params["post"] = filters["post"]
     if filters.get("officer"):
         where.append("s.officer_id = (select id from users where username = :officer)")
         params["officer"] = filters["officer"]
@@ -91,16 +90,27 @@ def search(db, user, filters, page=1, sort="newest", moment=None):
     base = f"from screenings s where {condition}"  # noqa: S608 - built from constants
     total = next(db.query(f"select count(*) as n {base}", params))["n"]  # noqa: S608 - built from constants
     overdue, overdue_params = _overdue_condition(moment)
+    # For the page itself the officer test is written "+s.officer_id": the unary plus keeps
+    # SQLite from fetching every case of the scope by officer and sorting them all, so it
+    # walks the date index and stops after a page (0.3 ms instead of 200 ms on 100,000 cases).
+    paged = f"from screenings s where {' and '.join([scope.replace('s.officer_id', '+s.officer_id', 1), *where])}"
     sql = (
         "select s.reference, s.created_at, s.updated_at, s.status, s.outcome, s.urgent, s.child, s.post, "  # noqa: S608
         "(select username from users where id = s.officer_id) as officer, "
         "(select count(*) from referrals r where r.screening_id = s.id) as referrals, "
         f"(select count(*) from referrals r where r.screening_id = s.id and {overdue}) as overdue "
-        f"{base} order by {SORTS.get(sort, SORTS['newest'])} limit :limit offset :offset"
+        f"{paged} order by {SORTS.get(sort, SORTS['newest'])} limit :limit offset :offset"
     )
     page = max(1, page)
     rows = list(db.query(sql, {**params, **overdue_params, "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE}))
     return rows, total
+
+
+def posts(db, user):
+    """Return the posts of the cases this account may see, for the desk's post filter."""
+    scope, params = _scope(user)
+    sql = f"select distinct s.post from screenings s where {scope} and s.post is not null order by s.post"  # noqa: S608
+    return [row["post"] for row in db.query(sql, params)]
 
 
 def overdue_referrals(db, user, moment=None, limit=50):

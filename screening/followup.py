@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 
-from . import crypto
+from . import crypto, stats
 from .referrals import deadline
 from .storage import now
 
@@ -67,11 +67,11 @@ def advance(db, referral, status, user_id, reason=None):
             }
         )
         db.execute("update referrals set status = ? where id = ?", [status, referral["id"]])
-        if status in ACKNOWLEDGING:
-            db.execute(
-                "update referrals set acknowledged_at = coalesce(acknowledged_at, ?) where id = ?",
-                [stamp, referral["id"]],
-            )
+        changes = [(stats.REFERRAL_KEY, referral["status"], -1), (stats.REFERRAL_KEY, status, 1)]
+        if status in ACKNOWLEDGING and not referral.get("acknowledged_at"):
+            db.execute("update referrals set acknowledged_at = ? where id = ?", [stamp, referral["id"]])
+            changes.append((stats.ACK_KEY, stats.hours_between(referral["created_at"], stamp), 1))
+        stats.count_referral(db, referral["screening_id"], changes)
 
 
 def events(db, referral_id):

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from . import crypto
+from . import crypto, stats
 from .storage import dumps, now
 
 PRIORITIES = {
@@ -83,7 +83,7 @@ def create(db, screening, organisation, user_id, *, consented, items, priority, 
     """Record a referral and return its id; raise ReferralRefused when the rules forbid it."""
     assessment = json.loads(screening["assessment"])
     basis = basis_for(consented, assessment, organisation["kind"], reason)
-    return (
+    referral_id = (
         db["referrals"]
         .insert(
             {
@@ -102,6 +102,8 @@ def create(db, screening, organisation, user_id, *, consented, items, priority, 
         )
         .last_pk
     )
+    stats.count_referral(db, screening["id"], [(stats.REFERRAL_KEY, "sent", 1)])
+    return referral_id
 
 
 def for_case(db, screening_id):

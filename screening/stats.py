@@ -10,6 +10,7 @@ administrators those of their organisation.
 """
 
 import json
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -28,6 +29,9 @@ AGE_GROUPS = (
     (60, 200, "60+"),
 )
 UNKNOWN = "unknown"
+# Keys of the referral counts: how many by status, and a histogram of whole hours to acknowledgement.
+REFERRAL_KEY = "referral_status"
+ACK_KEY = "ack_hours"
 ITEM_KINDS = ("form", "channel", "indicator")
 
 # The tables of the statistics page: key, title, and the SQL column or item kind.
@@ -115,13 +119,23 @@ def _count(db, facts, items, delta):
 
 
 def backfill_counts(db):
-    """Count every recorded screening from scratch (used when the counts table is created)."""
+    """Count every recorded screening and referral from scratch (a new counts table, or after demo data)."""
     db.execute("delete from fact_counts")
     items = {}
     for row in db.query("select screening_id, kind, value from fact_items"):
         items.setdefault(row["screening_id"], []).append((row["kind"], row["value"]))
     for facts in db.query("select * from facts"):
         _count(db, facts, items.get(facts["screening_id"], []), 1)
+    if "referrals" not in db.table_names():
+        return
+    for row in db.query(
+        "select r.status, r.created_at, r.acknowledged_at, s.officer_id, coalesce(u.organisation, '') as organisation "
+        "from referrals r join screenings s on s.id = r.screening_id join users u on u.id = s.officer_id"
+    ):
+        changes = [(REFERRAL_KEY, row["status"])]
+        if row["acknowledged_at"]:
+            changes.append((ACK_KEY, hours_between(row["created_at"], row["acknowledged_at"])))
+        db.conn.executemany(_ADD, [(s, key, str(value), 1) for s in _scopes(row) for key, value in changes])
 
 
 def scope(user):
@@ -171,26 +185,48 @@ def label(key, value):
     return str(choice.text) if choice else str(value)
 
 
-def referral_figures(db, user):
-    """Return referrals by status and the median hours to acknowledgement, in the same scope."""
-    where, params = scope(user)
-    joined = f"from referrals r join facts f on f.screening_id = r.screening_id where {where}"  # noqa: S608
-    by_status = {
-        row["status"]: row["n"]
-        for row in db.query(f"select r.status, count(*) as n {joined} group by r.status", params)  # noqa: S608
-    }
-    acknowledged = f"{joined} and r.acknowledged_at is not null"
-    count = next(db.query(f"select count(*) as n {acknowledged}", params))["n"]  # noqa: S608
-    if not count:
-        return by_status, None
-    hours = "(julianday(r.acknowledged_at) - julianday(r.created_at)) * 24"
-    median = next(
+def _screening_scopes(db, screening_id):
+    row = next(
         db.query(
-            f"select {hours} as h {acknowledged} order by h limit 1 offset :middle",  # noqa: S608
-            {**params, "middle": count // 2},
+            "select s.officer_id, coalesce(u.organisation, '') as organisation from screenings s "
+            "join users u on u.id = s.officer_id where s.id = ?",
+            [screening_id],
         )
-    )["h"]
-    return by_status, round(median, 1)
+    )
+    return _scopes(row)
+
+
+def count_referral(db, screening_id, changes):
+    """Apply [(key, value, delta)] about one case's referrals to the counts of its scopes."""
+    scopes = _screening_scopes(db, screening_id)
+    db.conn.executemany(_ADD, [(s, key, str(value), delta) for s in scopes for key, value, delta in changes])
+
+
+def hours_between(start, end):
+    """Return the whole hours from one ISO timestamp to another (the acknowledgement histogram's bucket)."""
+    return int((datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds() // 3600)
+
+
+def referral_figures(db, user):
+    """Return referrals by status and the median hours to acknowledgement (to the hour), in the same scope."""
+    scope_key = count_scope(user)
+    rows = db.query(
+        "select key, value, n from fact_counts where scope = ? and key in (?, ?) and n > 0",
+        [scope_key, REFERRAL_KEY, ACK_KEY],
+    )
+    by_status, histogram = {}, []
+    for row in rows:
+        if row["key"] == REFERRAL_KEY:
+            by_status[row["value"]] = row["n"]
+        else:
+            histogram.append((int(row["value"]), row["n"]))
+    total = sum(n for _hours, n in histogram)
+    seen = 0
+    for hours, n in sorted(histogram):
+        seen += n
+        if seen * 2 >= total:
+            return by_status, hours
+    return by_status, None
 
 
 def deidentified_rows(db, user):

@@ -272,6 +272,18 @@ def m006_fast_desk(db):
     db["referrals"].create_index(["status", "priority", "created_at"])
 
 
+@migrations()
+def m007_covering_indexes(db):
+    """Let the desk count filtered cases from indexes alone (the scope is a set of officers)."""
+    for columns in (
+        ["outcome", "officer_id", "created_at"],
+        ["status", "officer_id", "created_at"],
+        ["urgent", "child", "officer_id"],
+        ["officer_id", "post"],
+    ):
+        db["screenings"].create_index(columns)
+
+
 def now():
     """Return the current UTC time as an ISO 8601 string, to the second."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()

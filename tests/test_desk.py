@@ -39,7 +39,8 @@ def search(db, user_id, **filters):
         ({"outcome": "presumed"}, {"presumed"}),
         ({"urgent": "yes"}, {"presumed"}),
         ({"child": "yes"}, {"child"}),
-        ({"child": "no", "post": "poi"}, {"plain"}),
+        ({"child": "no", "post": "Poipet"}, {"plain"}),
+        ({"post": "poi"}, set()),
         ({"post": "%"}, set()),
         ({"status": "completed"}, {"presumed", "plain", "child"}),
         ({"status": "draft"}, set()),
@@ -157,3 +158,25 @@ def test_an_unacknowledged_referral_past_its_deadline_is_overdue(db, users, thre
 def test_a_normal_priority_referral_is_never_overdue(db, referral):
     db.execute("update referrals set created_at = '2000-01-01T00:00:00+00:00', priority = 'normal'")
     assert not followup.is_overdue(referrals.get(db, referral["screening_id"], referral["id"]))
+
+
+def test_the_post_filter_offers_the_posts_of_the_cases_one_may_see(client, interview, three_cases):
+    page = client.get("/desk").get_data(as_text=True)
+    assert '<option value="Mae Sot">Mae Sot</option>' in page
+    assert '<option value="Poipet">Poipet</option>' in page
+
+
+def test_referral_counts_kept_as_referrals_move_equal_a_count_from_scratch(db, users, referral):
+    from screening import stats
+
+    followup.advance(db, referral, "received", users["officer"])
+    current = referrals.get(db, referral["screening_id"], referral["id"])
+    followup.advance(db, current, "accepted", users["officer"])
+    kept = sorted(tuple(r.values()) for r in db.query("select * from fact_counts where n > 0"))
+    stats.backfill_counts(db)
+    fresh = sorted(tuple(r.values()) for r in db.query("select * from fact_counts where n > 0"))
+    assert kept == fresh
+    user = next(db.query("select * from users where username = 'officer'"))
+    by_status, median = stats.referral_figures(db, user)
+    assert by_status == {"accepted": 1}
+    assert median == 0

@@ -113,6 +113,10 @@ def test_the_tables_export_includes_the_referral_figures(seeded, db):
     assert any(row[0] == "referral_median_hours_to_acknowledgement" for row in rows)
 
 
+def kept_counts(db):
+    return sorted((r["scope"], r["key"], r["value"], r["n"]) for r in db.query("select * from fact_counts where n > 0"))
+
+
 def test_the_kept_counts_equal_a_count_from_scratch_after_a_screening_is_scored_again(app, interview, db):
     interview.start()
     interview.run({})
@@ -122,9 +126,9 @@ def test_the_kept_counts_equal_a_count_from_scratch_after_a_screening_is_scored_
     db.execute("update screenings set status = 'stopped' where id = ?", [screening["id"]])
     cases.reopen(db, cases.find(db, screening["reference"]))
     interview.run({"coercion": ["confinement"]})
-    kept = sorted((r["scope"], r["key"], r["value"], r["n"]) for r in db.query("select * from fact_counts where n > 0"))
+    kept = kept_counts(db)
     stats.backfill_counts(db)
-    fresh = sorted((r["scope"], r["key"], r["value"], r["n"]) for r in db.query("select * from fact_counts where n > 0"))
+    fresh = kept_counts(db)
     assert kept == fresh
     assert ("officer:1", "outcome", "possible", 1) in fresh
     assert not [r for r in fresh if r[1] == "outcome" and r[2] == "not_indicated"]

@@ -64,6 +64,7 @@ def index():
         sort=sort,
         sorts=desk.SORTS,
         overdue=desk.overdue_referrals(db, g.user),
+        posts=desk.posts(db, g.user),
         case_statuses=CASE_LABELS,
         referral_statuses=REFERRAL_STATUSES,
         outcomes=OUTCOMES_SHORT,
