@@ -115,27 +115,35 @@ def _count(db, facts, items, delta):
     """Add (or with delta -1, take away) one screening's contribution to every count of its scopes."""
     pairs = [(key, str(facts[column])) for key, _title, column in TABLES if key not in ITEM_KINDS]
     pairs += [(kind, str(value)) for kind, value in items]
-    db.conn.executemany(_ADD, [(s, key, value, delta) for s in _scopes(facts) for key, value in pairs])
+    _add(db, [(s, key, value, delta) for s in _scopes(facts) for key, value in pairs])
+
+
+def _add(db, rows):
+    """Apply count changes in a transaction of their own (or the caller's): executemany alone leaves one open."""
+    with db.atomic():
+        db.conn.executemany(_ADD, rows)
 
 
 def backfill_counts(db):
     """Count every recorded screening and referral from scratch (a new counts table, or after demo data)."""
-    db.execute("delete from fact_counts")
-    items = {}
-    for row in db.query("select screening_id, kind, value from fact_items"):
-        items.setdefault(row["screening_id"], []).append((row["kind"], row["value"]))
-    for facts in db.query("select * from facts"):
-        _count(db, facts, items.get(facts["screening_id"], []), 1)
-    if "referrals" not in db.table_names():
-        return
-    for row in db.query(
-        "select r.status, r.created_at, r.acknowledged_at, s.officer_id, coalesce(u.organisation, '') as organisation "
-        "from referrals r join screenings s on s.id = r.screening_id join users u on u.id = s.officer_id"
-    ):
-        changes = [(REFERRAL_KEY, row["status"])]
-        if row["acknowledged_at"]:
-            changes.append((ACK_KEY, hours_between(row["created_at"], row["acknowledged_at"])))
-        db.conn.executemany(_ADD, [(s, key, str(value), 1) for s in _scopes(row) for key, value in changes])
+    with db.atomic():
+        db.execute("delete from fact_counts")
+        items = {}
+        for row in db.query("select screening_id, kind, value from fact_items"):
+            items.setdefault(row["screening_id"], []).append((row["kind"], row["value"]))
+        for facts in db.query("select * from facts"):
+            _count(db, facts, items.get(facts["screening_id"], []), 1)
+        if "referrals" not in db.table_names():
+            return
+        for row in db.query(
+            "select r.status, r.created_at, r.acknowledged_at, s.officer_id, "
+            "coalesce(u.organisation, '') as organisation from referrals r "
+            "join screenings s on s.id = r.screening_id join users u on u.id = s.officer_id"
+        ):
+            changes = [(REFERRAL_KEY, row["status"])]
+            if row["acknowledged_at"]:
+                changes.append((ACK_KEY, hours_between(row["created_at"], row["acknowledged_at"])))
+            _add(db, [(s, key, str(value), 1) for s in _scopes(row) for key, value in changes])
 
 
 def scope(user):
@@ -199,7 +207,7 @@ def _screening_scopes(db, screening_id):
 def count_referral(db, screening_id, changes):
     """Apply [(key, value, delta)] about one case's referrals to the counts of its scopes."""
     scopes = _screening_scopes(db, screening_id)
-    db.conn.executemany(_ADD, [(s, key, str(value), delta) for s in scopes for key, value, delta in changes])
+    _add(db, [(s, key, str(value), delta) for s in scopes for key, value, delta in changes])
 
 
 def hours_between(start, end):

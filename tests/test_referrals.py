@@ -7,6 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from screening import cases, crypto, referrals
+from screening.storage import connect
 
 from .conftest import Interview
 from .test_pdf import SCAM_COMPOUND, add_organisation
@@ -268,3 +269,13 @@ def test_the_shell_command_explains_bad_input(runner, client, db, completed, tmp
     )
     assert result.exit_code != 0
     assert message in result.output
+
+
+def test_a_referral_made_on_the_web_is_counted_and_committed(app, client, db, completed):
+    make_referral(client, db, completed)
+    fresh = connect(app.config["SCREENING_DATABASE"])
+    try:
+        rows = list(fresh.query("select scope, n from fact_counts where key = 'referral_status' and value = 'sent'"))
+    finally:
+        fresh.close()
+    assert sorted(r["n"] for r in rows) == [1, 1]
