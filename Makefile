@@ -7,12 +7,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test setup system lint messages translations catalogs fonts clean
+.PHONY: run test setup system lint messages translations catalogs fonts clean node_modules
 
 run: setup
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-test: setup lint
+test: setup lint node_modules
 	$(BIN)/python -m pytest
 
 setup: $(STAMP) catalogs fonts
@@ -53,7 +53,26 @@ lint: setup
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules
+
+# axe-core for the browser tests' accessibility checks, exactly as package-lock.json pins it
+# (Lighthouse, a dev dependency there, is installed by bench/lighthouse.sh only). Without npm
+# and without root, the command to run is printed and the tests skip the axe checks loudly
+# (under CI=true they fail instead).
+NODE_STAMP := node_modules/.installed-from-lock
+
+node_modules: $(NODE_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y npm; \
+	  else \
+	    echo "npm is missing: the browser tests will not check accessibility. Run:  sudo apt-get install -y npm" >&2; \
+	    exit 0; \
+	  fi; \
+	fi; \
+	npm ci --no-audit --no-fund --omit=dev && touch $(NODE_STAMP)
 
 # The translation workflow (TRANSLATING.md): extract strings, update catalogs, compile them.
 messages: $(STAMP)

@@ -1,0 +1,67 @@
+// Facts about the page shown, for tests/browser/phone.py: its width, its web fonts, which of them its text uses.
+async (width) => {
+  await document.fonts.ready;
+  const parseRange = (text) => (text || "U+0-10FFFF").split(",").map((part) => {
+    const [start, end] = part.trim().replace(/^U\+/i, "").split("-");
+    return [parseInt(start, 16), parseInt(end || start, 16)];
+  });
+  const faces = [...document.fonts].map((face) => ({
+    family: face.family.replace(/^["']|["']$/g, ""),
+    weight: String(face.weight),
+    status: face.status,
+    ranges: parseRange(face.unicodeRange),
+  }));
+  const families = new Set(faces.map((face) => face.family));
+  const covers = (family, codePoint) =>
+    faces.some((f) => f.family === family && f.ranges.some(([a, b]) => codePoint >= a && codePoint <= b));
+
+  // Which of our faces the text of the page needs: for each character, the first family of
+  // the element's font stack whose unicode-range covers it, in the weight the element asks
+  // for (600 and more take the 700 face, as CSS font matching does). Language names (in the
+  // language list, each with its own lang, and in the language menus) are drawn in the
+  // phone's own fonts on purpose (app.css), so they must not pull in a web font.
+  const used = new Set();
+  const inLanguageMenus = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    // An option is drawn by its select, in the select's font.
+    const element = node.parentElement && (node.parentElement.closest("select") || node.parentElement);
+    if (!element || !node.data.trim() || element.closest("script, style, noscript")) continue;
+    if (!element.getClientRects().length) continue;
+    const style = getComputedStyle(element);
+    const stack = style.fontFamily.split(",").map((name) => name.trim().replace(/^["']|["']$/g, ""));
+    const weight = parseInt(style.fontWeight, 10) >= 600 ? "700" : "400";
+    for (const character of node.data) {
+      const codePoint = character.codePointAt(0);
+      if (codePoint < 0x80) continue;
+      const family = stack.find((name) => families.has(name) && covers(name, codePoint));
+      if (!family) continue;
+      if (element.closest(".languages [lang], select")) inLanguageMenus.add(`${family} ${weight}: ${node.data.trim()}`);
+      else used.add(`${family} ${weight}`);
+    }
+  }
+
+  // What sticks out on the right at this width (left overflow cannot be scrolled to).
+  const tooWide = [];
+  if (document.documentElement.scrollWidth > width) {
+    for (const element of document.body.querySelectorAll("*")) {
+      const box = element.getBoundingClientRect();
+      if (box.right > width + 0.5 && box.width > 0) {
+        const name = element.tagName.toLowerCase() + (element.id ? `#${element.id}` : "") +
+          (element.className && typeof element.className === "string" ? `.${element.className.trim().split(/\s+/).join(".")}` : "");
+        tooWide.push(`${name} (right edge ${Math.round(box.right)} px)`);
+        if (tooWide.length >= 5) break;
+      }
+    }
+  }
+  const person = document.querySelector(".person-lang");
+  return {
+    lang: document.documentElement.lang,
+    person: person ? person.lang : null,
+    scrollWidth: document.documentElement.scrollWidth,
+    tooWide,
+    faces: faces.map(({ family, weight, status }) => ({ family, weight, status })),
+    used: [...used].sort(),
+    inLanguageMenus: [...inLanguageMenus].sort(),
+  };
+}
