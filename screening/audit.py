@@ -22,7 +22,6 @@ import getpass
 import hashlib
 import json
 import sys
-from contextlib import contextmanager
 
 import click
 from flask.cli import AppGroup
@@ -30,7 +29,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from .storage import get_db, now
+from .storage import get_db, now, write_transaction
 
 GENESIS = "0" * 64
 EXIT_BROKEN = 1
@@ -75,27 +74,6 @@ ACTIONS = {
     "key_rotate": _l("Re-encrypted the data under a new key"),
     "backup": _l("Made a backup of the database"),
 }
-
-
-@contextmanager
-def write_transaction(db):
-    """Run a block in one transaction that holds the write lock from its start (or in a savepoint).
-
-    Taking the lock first means nobody can write between reading and writing:
-    two appends can never chain to the same previous row.
-    """
-    if db.conn.in_transaction:
-        with db.atomic():
-            yield db
-        return
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-        db.conn.execute("COMMIT")
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
 
 
 def row_hash(prev_hash, row):

@@ -20,7 +20,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import passwords, sessions
 from .cases import ROLES
-from .storage import connect, get_db, now
+from .storage import connect, get_db, now, write_transaction
 from .vocabulary import ROLE_NAMES
 
 # scrypt is memory-hard; the tests swap in a cheap method to stay fast.
@@ -93,7 +93,7 @@ def issue_setup_token(db, minutes):
     """Return a new one-time setup token, voiding unused earlier ones."""
     token = secrets.token_urlsafe(SETUP_TOKEN_BYTES)
     created = datetime.now(UTC).replace(microsecond=0)
-    with db.atomic():
+    with write_transaction(db):
         db.execute("delete from setup_tokens where used_at is null")
         db["setup_tokens"].insert(
             {

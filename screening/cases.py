@@ -13,7 +13,7 @@ import sqlite3
 from . import crypto, questionnaire, stats
 from .logic import evidence_for
 from .scoring import assess
-from .storage import dumps, new_reference, now
+from .storage import dumps, new_reference, now, write_transaction
 
 DRAFT, COMPLETED, REFUSED, STOPPED = "draft", "completed", "refused", "stopped"
 STATUSES = (DRAFT, COMPLETED, REFUSED, STOPPED)
@@ -123,7 +123,7 @@ def _readable(question_id, stored):
 def save_answers(db, screening, values):
     """Store a page of answers and touch the screening, in one transaction."""
     stamp = now()
-    with db.atomic():
+    with write_transaction(db):
         for question_id, value in values.items():
             db.execute(
                 "insert into answers (screening_id, question_id, value, answered_at) values (?, ?, ?, ?) "
@@ -156,30 +156,33 @@ def assessment_of(db, screening):
 def end(db, screening, status, stop_reason=None):
     """Score the answers given so far and end the screening as completed or stopped.
 
-    A completed screening also leaves its de-identified facts for the statistics.
+    A completed screening also leaves its de-identified facts for the statistics, in the
+    same transaction as its new status.
     """
-    evidence, result = assessment_of(db, screening)
-    stamp = now()
-    if status == COMPLETED:
-        organisation = next(db.query("select organisation from users where id = ?", [screening["officer_id"]]))
-        stats.record_facts(db, screening, answers(db, screening["id"]), evidence, result, organisation["organisation"])
-    db.execute(
-        "update screenings set status = ?, stop_reason = ?, ended_at = ?, updated_at = ?, evidence = ?, "
-        "assessment = ?, outcome = ?, rule = ?, urgent = ?, child = ? where id = ?",
-        [
-            status,
-            stop_reason,
-            stamp,
-            stamp,
-            stored_evidence(evidence),
-            dumps(result),
-            result["outcome"],
-            result["rule"],
-            int(result["urgent"]),
-            int(result["child"]),
-            screening["id"],
-        ],
-    )
+    with write_transaction(db):
+        evidence, result = assessment_of(db, screening)
+        stamp = now()
+        if status == COMPLETED:
+            officer = next(db.query("select organisation from users where id = ?", [screening["officer_id"]]))
+            given = answers(db, screening["id"])
+            stats.record_facts(db, screening, given, evidence, result, officer["organisation"])
+        db.execute(
+            "update screenings set status = ?, stop_reason = ?, ended_at = ?, updated_at = ?, evidence = ?, "
+            "assessment = ?, outcome = ?, rule = ?, urgent = ?, child = ? where id = ?",
+            [
+                status,
+                stop_reason,
+                stamp,
+                stamp,
+                stored_evidence(evidence),
+                dumps(result),
+                result["outcome"],
+                result["rule"],
+                int(result["urgent"]),
+                int(result["child"]),
+                screening["id"],
+            ],
+        )
     return result
 
 

@@ -48,7 +48,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from . import audit, questionnaire
-from .storage import connect, get_db
+from .storage import connect, get_db, write_transaction
 
 PREFIX = "enc1:"
 KEY_FILE = "encryption.key"
@@ -238,7 +238,7 @@ def rotate(db, new_key, *, user=None):
         write_key_file(ring.path, keys)
     multi = _multi(keys)
     db.execute("PRAGMA secure_delete = ON")  # old tokens are overwritten, not left in free space
-    with audit.write_transaction(db):
+    with write_transaction(db):
         count = _reencrypt(db, multi)
         audit.record(db, "key_rotate", user=user, detail={"values": count})
     ring.use(keys)
@@ -313,7 +313,7 @@ def _check_and_upgrade(db, ring):
     if not plain:
         return
     # Several workers may start at once: each update re-checks that the value is still plain.
-    with audit.write_transaction(db):
+    with write_transaction(db):
         for table, column, sql in plain:
             for row in list(db.query(f"select row_id, value from ({sql}) where not {ENCRYPTED_VALUE}")):  # noqa: S608
                 token = multi.encrypt(row["value"].encode("utf-8")).decode("ascii")

@@ -19,7 +19,7 @@ from .i18n import supported
 from .logic import evidence_of, walk
 from .questions import NONE
 from .scoring import assess
-from .storage import dumps, new_reference
+from .storage import dumps, new_reference, write_transaction
 
 DEMO_OFFICER = "demo.officer"
 EXAMPLE_DIRECTORY = Path(__file__).resolve().parent / "examples" / "directory-example.csv"
@@ -171,7 +171,7 @@ def seed(db, count, seed_value=None):
     organisation = next(db.query("select organisation from users where id = ?", [officer]))["organisation"]
     end = datetime.now(UTC).replace(microsecond=0)
     references = []
-    with db.atomic():
+    with write_transaction(db):
         for _ in range(count):
             answers = answers_for(rng.choice(list(PROFILES)), rng)
             evidence = evidence_of(questionnaire.QUESTIONS, answers)

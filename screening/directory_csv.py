@@ -27,6 +27,7 @@ from .directory import (
     save,
 )
 from .i18n import LANGUAGE_NAMES
+from .storage import write_transaction
 
 # Stable column names, in the order of an export: the directory's fields, except that
 # the print_lang field is called print_language in a file people edit by hand.
@@ -239,7 +240,7 @@ def read_csv(data):
 def import_rows(db, rows):
     """Add or update (when the name is known) every row, all in one transaction; return (added, updated)."""
     added = updated = 0
-    with db.atomic():
+    with write_transaction(db):
         known = names_in_use(db)
         for fields in rows:
             organisation_id = known.get(name_key(fields["name"]))

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from . import crypto, stats
 from .referrals import deadline
-from .storage import now
+from .storage import now, write_transaction
 
 STATUSES = {
     "sent": _l("Sent"),
@@ -56,7 +56,7 @@ def advance(db, referral, status, user_id, reason=None):
     if status in NEEDS_REASON and not reason:
         raise IllegalTransition(_l("Give the reason the organisation declined."))
     stamp = now()
-    with db.atomic():
+    with write_transaction(db):
         db["referral_events"].insert(
             {
                 "referral_id": referral["id"],

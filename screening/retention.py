@@ -32,7 +32,7 @@ from flask_babel import ngettext
 
 from . import audit, crypto
 from .config import RETENTION_DAYS
-from .storage import dumps, get_db
+from .storage import dumps, get_db, write_transaction
 
 BACKUP_MODE = 0o600
 
@@ -180,7 +180,7 @@ def purge(db, days=None, dry_run=False, today=None, *, user=None):
                 _add(summary["erased"], found)
         summary.update(cases=len(summary["references"]), log_cleared=None)
         return summary
-    with audit.write_transaction(db):
+    with write_transaction(db):
         for screening in _ended_before(db, cutoff):
             found = _erase(db, screening["id"])
             if found:
@@ -199,7 +199,7 @@ def erase(db, screening_id, *, user=None, address=None):
     Records the "erase" entry in the audit trail itself, in the same transaction: callers need not.
     """
     db.execute("PRAGMA secure_delete = ON")
-    with audit.write_transaction(db):
+    with write_transaction(db):
         rows = list(db.query("select reference from screenings where id = ?", [screening_id]))
         if not rows:
             raise LookupError(f"no screening {screening_id}")

@@ -18,6 +18,8 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 
+from .storage import write_transaction
+
 SESSION_ID_BYTES = 32
 REAUTH_MINUTES = 5
 # Writing last_seen on every request would serialise the database for nothing.
@@ -137,7 +139,7 @@ def lock_if_needed(db, user):
 
 def unlock(db, user_id):
     """Lift an account's lock and forget its recent failures."""
-    with db.atomic():
+    with write_transaction(db):
         db.execute("update users set locked_until = null where id = ?", [user_id])
         db.execute(
             "delete from login_attempts where succeeded = 0 and username = (select username from users where id = ?)",

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from .indicators import INDICATORS
 from .questionnaire import BY_ID
+from .storage import write_transaction
 
 AGE_GROUPS = (
     (0, 11, "0-11"),
@@ -81,7 +82,7 @@ def record_facts(db, screening, answers, evidence, assessment, organisation):
     present = [c for dim in assessment["dimensions"].values() for c in dim["present"]]
     items = [("form", f) for f in evidence.get("exploitation_forms", [])]
     items += [("channel", c) for c in channels] + [("indicator", c) for c in present]
-    with db.atomic():
+    with write_transaction(db):
         old = list(db.query("select * from facts where screening_id = ?", [screening["id"]]))
         if old:
             old_items = [
@@ -120,13 +121,13 @@ def _count(db, facts, items, delta):
 
 def _add(db, rows):
     """Apply count changes in a transaction of their own (or the caller's): executemany alone leaves one open."""
-    with db.atomic():
+    with write_transaction(db):
         db.conn.executemany(_ADD, rows)
 
 
 def backfill_counts(db):
     """Count every recorded screening and referral from scratch (a new counts table, or after demo data)."""
-    with db.atomic():
+    with write_transaction(db):
         db.execute("delete from fact_counts")
         items = {}
         for row in db.query("select screening_id, kind, value from fact_items"):

@@ -10,6 +10,7 @@ import json
 import os
 import secrets
 import sqlite3
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from flask import current_app, g
@@ -300,6 +301,31 @@ def connect(path):
     # Deleted data is overwritten, not left in free pages of the file.
     db.execute("PRAGMA secure_delete = ON")
     return db
+
+
+@contextmanager
+def write_transaction(db):
+    """Run a block in one transaction that holds the write lock from its start (or in a savepoint).
+
+    Use it for every block that reads and then writes. A plain ``BEGIN`` takes the lock
+    only at the first write; in WAL mode, if another connection wrote since this one
+    read, SQLite then fails at once with "database is locked" instead of waiting for the
+    busy timeout. Taking the lock first makes the block wait its turn, and nobody can
+    write between its reads and its writes (two audit entries can never chain to the
+    same previous row).
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+        db.conn.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
 
 
 def get_db():

@@ -1,20 +1,24 @@
-"""The database: case references, connection settings, migrations, and what an answer row holds."""
+"""The database: case references, connection settings, writers taking turns, migrations, and answer rows."""
 
 import json
 import re
 import sqlite3
+import threading
 
 import pytest
 
 from screening import questionnaire
 from screening.storage import (
     REFERENCE_ALPHABET,
+    connect,
     get_db,
     migrate,
     migrations,
     new_reference,
     normalise_reference,
+    write_transaction,
 )
+from screening.views import interview as interview_views
 
 REFERENCE = re.compile(r"^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$")
 CONFUSABLE = "0O1IL"
@@ -114,6 +118,77 @@ def test_an_answer_for_a_screening_that_does_not_exist_is_refused(app):
                 "insert into answers (screening_id, question_id, value, answered_at) values (?, ?, ?, ?)",
                 [999, "danger_now", '"no"', "2025-01-01T00:00:00+00:00"],
             )
+
+
+# --- writers taking turns -------------------------------------------------------------
+
+
+def _hold_write_lock(path, held, seconds):
+    """Take the write lock on another connection, say so, keep it ``seconds``, then commit."""
+    other = connect(path)
+    other.conn.execute("BEGIN IMMEDIATE")
+    other.conn.execute("update users set locked_until = null")
+    held.set()
+    threading.Event().wait(seconds)
+    other.conn.execute("COMMIT")
+    other.close()
+
+
+def test_a_plain_transaction_that_reads_first_fails_at_once_when_another_writer_holds_the_lock(app, db, users):
+    # Why write_transaction exists: SQLite cannot wait to upgrade a read to a write.
+    other = connect(app.config["SCREENING_DATABASE"])
+    db.conn.execute("BEGIN")
+    db.execute("select count(*) from users").fetchone()
+    other.conn.execute("BEGIN IMMEDIATE")
+    with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+        db.conn.execute("update users set locked_until = null")
+    other.conn.execute("ROLLBACK")
+    other.close()
+    db.conn.execute("ROLLBACK")
+
+
+def test_a_write_transaction_waits_for_another_writer_and_keeps_writers_out_until_it_ends(app, db, users):
+    path = app.config["SCREENING_DATABASE"]
+    held = threading.Event()
+    holder = threading.Thread(target=_hold_write_lock, args=(path, held, 0.3))
+    holder.start()
+    held.wait(5)
+    with write_transaction(db):
+        db.execute("select count(*) from users").fetchone()
+        db.execute("update users set organisation = 'Post A' where username = 'officer'")
+        intruder = sqlite3.connect(str(path), timeout=0.05)
+        with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+            intruder.execute("update users set organisation = 'Post B' where username = 'officer'")
+        intruder.close()
+    holder.join()
+    assert next(db.query("select organisation from users where username = 'officer'"))["organisation"] == "Post A"
+
+
+def test_finishing_an_interview_while_another_request_writes_waits_its_turn(app, interview, db, monkeypatch):
+    interview.start()
+    interview.run({}, until="officer_concern")
+    holder = None
+    finish = interview_views._finish
+
+    def finish_as_another_request_starts_writing(state):
+        # The last page's answers are saved; now another officer's request takes the lock.
+        nonlocal holder
+        held = threading.Event()
+        holder = threading.Thread(target=_hold_write_lock, args=(app.config["SCREENING_DATABASE"], held, 0.3))
+        holder.start()
+        held.wait(5)
+        return finish(state)
+
+    monkeypatch.setattr(interview_views, "_finish", finish_as_another_request_starts_writing)
+    response = interview.answer("officer_concern", officer_concern="no")
+    holder.join()
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    assert response.headers["Location"] == f"/s/{interview.reference}"
+    screening = next(db.query("select id, status from screenings where reference = ?", [interview.reference]))
+    assert screening["status"] == "completed"
+    assert next(db.query("select count(*) as n from facts where screening_id = ?", [screening["id"]]))["n"] == 1
+    last = next(db.query("select action, reference from audit order by id desc limit 1"))
+    assert last == {"action": "complete", "reference": interview.reference}
 
 
 # --- migrations -----------------------------------------------------------------------

@@ -18,7 +18,7 @@ from ..auth import (
     start_session,
     use_setup_token,
 )
-from ..storage import get_db
+from ..storage import get_db, write_transaction
 
 bp = Blueprint("auth", __name__)
 
@@ -113,7 +113,7 @@ def setup(token):
         abort(404)
     form = SetupForm()
     if form.validate_on_submit():
-        with db.atomic():
+        with write_transaction(db):
             user_id = create_user(db, form.username.data, form.password.data, "admin")
             use_setup_token(db, token)
             audit.record_request(

@@ -14,7 +14,7 @@ from ..explain import URGENT_ACTIONS, answer_text
 from ..forms import ConsentForm, StopForm, answers_from, page_form
 from ..logic import evidence_of, first_unanswered, neighbours, pages, walk
 from ..questions import INTERVIEW, OBSERVATIONS
-from ..storage import get_db
+from ..storage import get_db, write_transaction
 from ..vocabulary import URGENT_REASONS
 
 bp = Blueprint("interview", __name__, url_prefix="/s")
@@ -130,8 +130,9 @@ def page(reference, page_id):
     form = page_form(questions, state.effective)
     returning = request.values.get("change") == "1"
     if form.validate_on_submit():
-        cases.save_answers(get_db(), screening, answers_from(form, questions))
-        audit.record_request("edit_answers", reference=reference, detail={"page": page_id})
+        with write_transaction(get_db()):
+            cases.save_answers(get_db(), screening, answers_from(form, questions))
+            audit.record_request("edit_answers", reference=reference, detail={"page": page_id})
         return _after_save(reference, page_id, phase is state.interview, returning)
     back, _next = neighbours(phase, page_id)
     ids = list(state.interview) + list(state.observations)
@@ -174,8 +175,9 @@ def _finish(state):
     if missing:
         flash(_("Some questions are not answered yet."))
         return redirect(url_for("interview.page", reference=reference, page_id=missing))
-    cases.end(get_db(), state.screening, cases.COMPLETED)
-    audit.record_request("complete", reference=reference)
+    with write_transaction(get_db()):
+        cases.end(get_db(), state.screening, cases.COMPLETED)
+        audit.record_request("complete", reference=reference)
     return redirect(url_for("cases.case", reference=reference))
 
 
@@ -221,8 +223,9 @@ def stop(reference):
         return redirect(url_for("cases.case", reference=reference))
     form = StopForm()
     if form.validate_on_submit():
-        cases.end(get_db(), screening, cases.STOPPED, stop_reason=form.reason.data)
-        audit.record_request("stop", reference=reference, detail={"why": form.reason.data})
+        with write_transaction(get_db()):
+            cases.end(get_db(), screening, cases.STOPPED, stop_reason=form.reason.data)
+            audit.record_request("stop", reference=reference, detail={"why": form.reason.data})
         flash(_("The interview is stopped. Everything said so far is saved."))
         return redirect(url_for("cases.case", reference=reference))
     return render_template("stop.html", screening=screening, form=form)
