@@ -64,14 +64,17 @@ def walk(questions, answers):
     """Return (visible questions, effective answers) in bank order."""
     visible, effective = [], {}
     child_facts = _child_facts(questions)
+    child_ids = {q.id for q in child_facts}
+    child = is_child(evidence_of(child_facts, effective))
     for q in questions:
-        child = is_child(evidence_of(child_facts, effective))
         if not condition_holds(q.show_if, effective, child):
             continue
         visible.append(q)
         value = answers.get(q.id)
         if value is not None and is_valid_answer(q, value):
             effective[q.id] = value
+            if q.id in child_ids:
+                child = is_child(evidence_of(child_facts, effective))
     return visible, effective
 
 
@@ -117,6 +120,11 @@ def evidence_for(questions, answers):
 def pages(questions, sections, answers, phase=INTERVIEW):
     """Return the visible pages of one phase in order, each a list of its visible questions."""
     visible, _effective = walk(questions, answers)
+    return pages_of(visible, sections, phase)
+
+
+def pages_of(visible, sections, phase=INTERVIEW):
+    """Return the pages of one phase among questions already known to be visible (see ``walk``)."""
     ordered = {}
     for q in visible:
         if sections[q.section].phase == phase:

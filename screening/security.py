@@ -72,6 +72,10 @@ def init_app(app):
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=app.config["SCREENING_SESSION_HOURS"]),
+        # The cookie is sent again only when it changes: it expires when the session's lifetime
+        # after login does (the server ends the session then too), and a slow network is spared
+        # a Set-Cookie header on every page.
+        SESSION_REFRESH_EACH_REQUEST=False,
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
         # Static files (style sheet, fonts) may be kept an hour: slow networks.

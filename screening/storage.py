@@ -1,15 +1,18 @@
-"""The database: one SQLite file in the data folder, opened once per request.
+"""The database: one SQLite file in the data folder.
 
-sqlite-utils wraps a connection that lives on ``flask.g`` for one request and is
-closed on teardown. Schema changes are sqlite-utils migrations applied at start-up.
-WAL mode lets officers read while another writes; the busy timeout makes a writer
-wait for its turn instead of failing.
+sqlite-utils wraps a connection that each server thread opens once and keeps for
+the requests it serves (opening and closing one per request cost more than most
+requests: closing the last connection checkpoints the log). A request finds it on
+``flask.g``; on teardown anything left uncommitted is rolled back. Schema changes
+are sqlite-utils migrations applied at start-up. WAL mode lets officers read while
+another writes; the busy timeout makes a writer wait for its turn instead of failing.
 """
 
 import json
 import os
 import secrets
 import sqlite3
+import threading
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -328,18 +331,35 @@ def write_transaction(db):
         raise
 
 
+# This thread's connection, with the process and the file it was opened for.
+_thread = threading.local()
+
+
 def get_db():
-    """Return this request's database, opening it on first use."""
+    """Return this request's database: the connection this thread keeps, opened on first use."""
     if "db" not in g:
-        g.db = connect(current_app.config["SCREENING_DATABASE"])
+        g.db = _thread_connection(str(current_app.config["SCREENING_DATABASE"]))
     return g.db
 
 
+def _thread_connection(path):
+    owner = (os.getpid(), path)
+    kept = getattr(_thread, "kept", None)
+    if kept is not None and kept[0] == owner:
+        return kept[1]
+    if kept is not None and kept[0][0] == owner[0]:
+        kept[1].close()  # another database (a test's): one connection per thread at most
+    # A connection inherited through fork() is never used nor closed: it belongs to the parent.
+    db = connect(path)
+    _thread.kept = (owner, db)
+    return db
+
+
 def close_db(_exc=None):
-    """Close this request's database, if one was opened."""
+    """End this request's use of the database: roll back whatever it left uncommitted."""
     db = g.pop("db", None)
-    if db is not None:
-        db.close()
+    if db is not None and db.conn.in_transaction:
+        db.conn.rollback()
 
 
 def migrate(path):

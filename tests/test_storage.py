@@ -4,10 +4,11 @@ import json
 import re
 import sqlite3
 import threading
+from pathlib import Path
 
 import pytest
 
-from screening import questionnaire
+from screening import create_app, questionnaire
 from screening.storage import (
     REFERENCE_ALPHABET,
     connect,
@@ -118,6 +119,23 @@ def test_an_answer_for_a_screening_that_does_not_exist_is_refused(app):
                 "insert into answers (screening_id, question_id, value, answered_at) values (?, ?, ?, ?)",
                 [999, "danger_now", '"no"', "2025-01-01T00:00:00+00:00"],
             )
+
+
+def test_a_thread_keeps_its_connection_and_a_request_leaves_nothing_uncommitted(app, db, users):
+    with app.test_request_context():
+        first = get_db()
+        first.conn.execute("BEGIN IMMEDIATE")
+        first.conn.execute("update users set organisation = 'Never committed'")
+    with app.test_request_context():
+        second = get_db()
+        assert second is first
+        assert not second.conn.in_transaction
+    assert {row["organisation"] for row in db.query("select organisation from users")} == {None}
+    other = create_app({"SCREENING_DATA_DIR": Path(app.config["SCREENING_DATABASE"]).parent / "other"})
+    with other.test_request_context():
+        assert get_db() is not first
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        first.execute("select 1")
 
 
 # --- writers taking turns -------------------------------------------------------------
