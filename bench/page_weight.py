@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from screening.i18n import ALL_LOCALES  # noqa: E402
+from screening.i18n import ALL_LOCALES, LANGUAGE_NAMES  # noqa: E402
 from tests.browser.officer import Officer  # noqa: E402
 from tests.browser.phone import CONTEXT_OPTIONS, launch  # noqa: E402
 from tests.browser.server import ProductionServer, seed  # noqa: E402
@@ -31,19 +31,6 @@ from tests.browser.server import ProductionServer, seed  # noqa: E402
 TARGET_BYTES = 30 * 1024
 # The script font a language's text needs; the other languages need none of ours.
 SCRIPT_FONTS = {"th": "thai", "lo": "lao", "km": "khmer", "my": "myanmar", "vi": "vietnamese"}
-LANGUAGE_LABELS = {
-    "en": "English",
-    "id": "Bahasa Indonesia",
-    "ms": "Bahasa Melayu",
-    "th": "ไทย",
-    "vi": "Tiếng Việt",
-    "km": "ភាសាខ្មែរ",
-    "lo": "ລາວ",
-    "my": "မြန်မာ",
-    "fil": "Filipino",
-    "zh_Hans": "中文（简体）",
-    "pt": "Português",
-}
 
 
 class NullPhone:
@@ -111,7 +98,7 @@ def main():
             for code in languages:
                 driver = Officer(NullPhone(browser, server.url))
                 driver.log_in()
-                driver.start(language=LANGUAGE_LABELS[code])
+                driver.start(language=LANGUAGE_NAMES[code])
                 cookies = driver.page.context.cookies()
                 # Each page is weighed while it is the page to answer: once the interview is
                 # finished its question pages send the officer to the result instead.

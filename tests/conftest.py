@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from screening import auth, create_app, questionnaire
+from screening import auth, create_app, questionnaire, referrals
 from screening.auth import create_user
-from screening.storage import connect
+from screening.storage import connect, now
 
 PASSWORD = "a long test password"
 # What `Interview.run` answers where a test says nothing: an adult met at the destination
@@ -20,6 +20,20 @@ DEFAULT_ANSWERS = {
     "safe_place": "yes",
 }
 DEFAULT_BY_KIND = {"yesno": "no", "multi": ["none"], "number": "30", "text": "A reason."}
+# A man or woman met after leaving an online-scam compound: deceived, made to commit crimes,
+# documents taken, confined. The tests, browser journeys and benchmarks share it.
+SCAM_COMPOUND = {
+    "stage": "after_exit",
+    "age": "27",
+    "act": "yes",
+    "channel": ["facebook", "telegram"],
+    "deceived": ["job_nature", "wages"],
+    "forms": ["forced_criminality"],
+    "conditions": ["excessive_hours", "low_or_no_pay"],
+    "coercion": ["documents_confiscated", "confinement", "forced_crime"],
+}
+# In danger now and declining to speak of pressure: the urgent box and a "declined" answer show.
+IN_DANGER = {**SCAM_COMPOUND, "danger_now": "yes", "pressure": ["declined"]}
 
 
 @pytest.fixture(autouse=True)
@@ -67,6 +81,43 @@ def client(app):
 def runner(app):
     """Return a runner for the app's commands."""
     return app.test_cli_runner()
+
+
+def add_organisation(db, name="EXAMPLE - Shelter", kind="shelter", print_lang="km"):
+    """Add a service to the directory and return its id."""
+    stamp = now()
+    return (
+        db["organisations"]
+        .insert(
+            {
+                "name": name,
+                "kind": kind,
+                "print_lang": print_lang,
+                "active": 1,
+                "created_at": stamp,
+                "updated_at": stamp,
+                "phone": "+855 23 000 000",
+                "address": "Street 1, Phnom Penh",
+            }
+        )
+        .last_pk
+    )
+
+
+def refer(db, screening, organisation, officer_id, *, items=referrals.ITEMS, priority="normal", services=(), **given):
+    """Refer a screening to an organisation (row), by default with consent to share everything; return the referral."""
+    consent = {"consented": True, "reason": None, **given}
+    referral_id = referrals.create(
+        db,
+        screening,
+        organisation,
+        officer_id,
+        items=list(items),
+        priority=priority,
+        services=list(services),
+        **consent,
+    )
+    return referrals.get(db, screening["id"], referral_id)
 
 
 class Interview:

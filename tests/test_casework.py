@@ -4,15 +4,14 @@ import pytest
 
 from screening import crypto
 
-from .conftest import Interview
-from .test_pdf import SCAM_COMPOUND, add_organisation
+from .conftest import IN_DANGER, Interview, add_organisation
 from .test_referrals import make_referral
 
 
 @pytest.fixture
 def done(interview, db):
     interview.start()
-    interview.run(SCAM_COMPOUND)
+    interview.run(IN_DANGER)
     add_organisation(db, "EXAMPLE - Shelter", "shelter", "km")
     return interview.reference
 

@@ -8,14 +8,14 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from screening import audit, cases, create_app, crypto, referrals
 
-from .test_pdf import SCAM_COMPOUND, add_organisation
+from .conftest import IN_DANGER, add_organisation, refer
 
 NAME = "Sokha Chanthavong-Testperson"
 CONTACT = "+855 12 987 654"
 BIRTH = "1999-02-03"
 CONCERN = "Her ticket was bought by a stranger who waited outside."
 REASON = "The controller is waiting outside the office right now."
-CONCERN_ANSWERS = {**SCAM_COMPOUND, "officer_concern": "yes", "officer_concern_reason": CONCERN}
+CONCERN_ANSWERS = {**IN_DANGER, "officer_concern": "yes", "officer_concern_reason": CONCERN}
 
 
 def identified_case(db, officer_id, organisation_id, suffix=""):
@@ -27,16 +27,9 @@ def identified_case(db, officer_id, organisation_id, suffix=""):
     cases.end(db, screening, cases.COMPLETED)
     screening = cases.find(db, screening["reference"])
     referrals.save_person(db, screening["id"], NAME + suffix, CONTACT, BIRTH)
-    referrals.create(
-        db,
-        screening,
-        db["organisations"].get(organisation_id),
-        officer_id,
-        consented=False,
-        items=[],
-        priority="emergency",
-        services=[],
-        reason=REASON + suffix,
+    organisation = db["organisations"].get(organisation_id)
+    refer(
+        db, screening, organisation, officer_id, items=[], priority="emergency", consented=False, reason=REASON + suffix
     )
     return cases.find(db, screening["reference"])
 
@@ -198,7 +191,7 @@ def test_each_identifying_field_reads_back_as_it_was_written(db, case):
 
 def test_answers_by_choice_and_the_result_stay_plain_for_statistics(db, case):
     rows = {r["question_id"]: r["value"] for r in db.query("select question_id, value from answers")}
-    assert json.loads(rows["coercion"]) == SCAM_COMPOUND["coercion"]
+    assert json.loads(rows["coercion"]) == IN_DANGER["coercion"]
     assert json.loads(rows["officer_concern"]) == "yes"
     row = next(db.query("select outcome, rule, assessment from screenings"))
     assert (row["outcome"], row["rule"]) == ("presumed", "adult_combination")

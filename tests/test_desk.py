@@ -5,8 +5,7 @@ import pytest
 from screening import desk, followup, referrals
 from screening.cases import find
 
-from .conftest import Interview
-from .test_pdf import SCAM_COMPOUND, add_organisation
+from .conftest import IN_DANGER, Interview, add_organisation, refer
 
 
 @pytest.fixture
@@ -16,7 +15,7 @@ def three_cases(app, db, users):
     driver.login()
     references = {}
     for name, answers in [
-        ("presumed", SCAM_COMPOUND),
+        ("presumed", IN_DANGER),
         ("plain", {}),
         ("child", {"age": "15", "act": "no", "accompanied": "yes"}),
     ]:
@@ -94,18 +93,7 @@ def test_the_desk_page_filters_from_the_query_string_and_ignores_bad_values(clie
 def referral(db, users, three_cases):
     screening = find(db, three_cases["presumed"])
     organisation = db["organisations"].get(add_organisation(db))
-    referral_id = referrals.create(
-        db,
-        screening,
-        organisation,
-        users["officer"],
-        consented=True,
-        items=[],
-        priority="emergency",
-        services=[],
-        reason=None,
-    )
-    return referrals.get(db, screening["id"], referral_id)
+    return refer(db, screening, organisation, users["officer"], items=[], priority="emergency")
 
 
 @pytest.mark.parametrize(

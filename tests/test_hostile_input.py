@@ -7,7 +7,7 @@ from pypdf import PdfReader
 
 from screening import cases, referrals
 
-from .test_pdf import SCAM_COMPOUND, add_organisation
+from .conftest import IN_DANGER, add_organisation, refer
 
 SCRIPT = "<script>alert(1)</script>"
 MARKUP = "<b>bold</b> & <img src=x onerror=alert(1)>"
@@ -43,7 +43,7 @@ def test_invisible_controls_and_direction_overrides_are_refused(interview, clien
 @pytest.mark.parametrize("text", HIDDEN)
 def test_the_person_and_the_officers_reason_refuse_invisible_controls(interview, client, db, text):
     interview.start()
-    interview.run(SCAM_COMPOUND)
+    interview.run(IN_DANGER)
     page = client.post(f"/s/{interview.reference}/person", data={"name": text}).get_data(as_text=True)
     assert "Remove the invisible control characters" in page
     assert not list(db.query("select * from people"))
@@ -51,7 +51,7 @@ def test_the_person_and_the_officers_reason_refuse_invisible_controls(interview,
 
 def test_very_long_text_is_refused_with_its_limit(interview, client, db):
     interview.start()
-    interview.run(SCAM_COMPOUND)
+    interview.run(IN_DANGER)
     page = client.post(f"/s/{interview.reference}/person", data={"name": "x" * 5000}).get_data(as_text=True)
     assert "Use at most 100 characters" in page
 
@@ -59,22 +59,12 @@ def test_very_long_text_is_refused_with_its_limit(interview, client, db):
 @pytest.mark.parametrize("text", [SCRIPT, MARKUP, SQL])
 def test_hostile_text_prints_as_text_in_the_pdf(app, interview, client, db, users, text):
     interview.start(post=text)
-    interview.run(SCAM_COMPOUND)
+    interview.run(IN_DANGER)
     screening = cases.find(db, interview.reference)
     referrals.save_person(db, screening["id"], text, text, "")
     organisation = db["organisations"].get(add_organisation(db, name=f"EXAMPLE {text}"))
-    referral_id = referrals.create(
-        db,
-        screening,
-        organisation,
-        users["officer"],
-        consented=True,
-        items=list(referrals.ITEMS),
-        priority="normal",
-        services=[],
-        reason=None,
-    )
-    response = client.get(f"/s/{interview.reference}/referrals/{referral_id}.pdf?lang=en")
+    referral = refer(db, screening, organisation, users["officer"])
+    response = client.get(f"/s/{interview.reference}/referrals/{referral['id']}.pdf?lang=en")
     assert response.status_code == 200
     extracted = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
     flat = " ".join(extracted.split())

@@ -7,18 +7,7 @@ import pytest
 from screening import cases, questionnaire
 from screening.scoring import assess
 
-from .conftest import Interview, outcome_of
-
-SCAM_COMPOUND = {
-    "stage": "after_exit",
-    "age": "27",
-    "act": "yes",
-    "channel": ["facebook", "telegram"],
-    "deceived": ["job_nature", "wages"],
-    "forms": ["forced_criminality"],
-    "conditions": ["excessive_hours", "low_or_no_pay"],
-    "coercion": ["documents_confiscated", "confinement", "forced_crime"],
-}
+from .conftest import SCAM_COMPOUND, Interview, outcome_of
 
 
 def screening_row(db, reference):

@@ -15,65 +15,25 @@ from weasyprint.text.fonts import FontConfiguration
 from screening import cases, pdf, referrals
 from screening.i18n import LANGUAGE_NAMES
 from screening.pdf_text import ZWSP
-from screening.storage import now
+
+from .conftest import IN_DANGER, add_organisation, refer
 
 LOCALES = list(LANGUAGE_NAMES)
-SCAM_COMPOUND = {
-    "stage": "after_exit",
-    "danger_now": "yes",
-    "age": "27",
-    "act": "yes",
-    "channel": ["facebook", "telegram"],
-    "deceived": ["job_nature", "wages"],
-    "forms": ["forced_criminality"],
-    "conditions": ["excessive_hours", "low_or_no_pay"],
-    "coercion": ["documents_confiscated", "confinement", "forced_crime"],
-    "pressure": ["declined"],
-}
-
-
-def add_organisation(db, name="EXAMPLE - Shelter", kind="shelter", print_lang="km"):
-    stamp = now()
-    return (
-        db["organisations"]
-        .insert(
-            {
-                "name": name,
-                "kind": kind,
-                "print_lang": print_lang,
-                "active": 1,
-                "created_at": stamp,
-                "updated_at": stamp,
-                "phone": "+855 23 000 000",
-                "address": "Street 1, Phnom Penh",
-            }
-        )
-        .last_pk
-    )
 
 
 @pytest.fixture
 def referred(app, db, interview, users):
     """Return (screening, referral, person, answers, officer) for a completed, referred adult case."""
     interview.start()
-    interview.run(SCAM_COMPOUND)
+    interview.run(IN_DANGER)
     db.execute("update users set full_name = 'Officer Demo', agency = 'Demo Police' where username = 'officer'")
     screening = cases.find(db, interview.reference)
     referrals.save_person(db, screening["id"], "Nguyễn Thị Demo", "+84 90 000 0000", "1999-02-03")
     org_id = add_organisation(db)
     organisation = db["organisations"].get(org_id)
-    referral_id = referrals.create(
-        db,
-        screening,
-        organisation,
-        users["officer"],
-        consented=True,
-        items=list(referrals.ITEMS),
-        priority="emergency",
-        services=["shelter", "medical"],
-        reason=None,
+    referral = refer(
+        db, screening, organisation, users["officer"], priority="emergency", services=["shelter", "medical"]
     )
-    referral = referrals.get(db, screening["id"], referral_id)
     officer = next(db.query("select * from users where username = 'officer'"))
     return screening, referral, referrals.person(db, screening["id"]), cases.answers(db, screening["id"]), officer
 
@@ -168,18 +128,7 @@ def test_letter_paper_is_an_option(app, referred):
 def test_only_what_the_person_agreed_to_share_is_printed(app, db, referred, users):
     screening, _referral, person, answers, officer = referred
     organisation = db["organisations"].get(add_organisation(db, name="EXAMPLE - Clinic", kind="medical"))
-    referral_id = referrals.create(
-        db,
-        screening,
-        organisation,
-        users["officer"],
-        consented=True,
-        items=["nationality"],
-        priority="normal",
-        services=["medical"],
-        reason=None,
-    )
-    referral = referrals.get(db, screening["id"], referral_id)
+    referral = refer(db, screening, organisation, users["officer"], items=["nationality"], services=["medical"])
     with app.test_request_context():
         html = pdf.referral_html(screening, referral, person, answers, officer, "en")
         attachment = pdf.payload(screening, referral, person, answers, officer)

@@ -9,8 +9,7 @@ from pypdf import PdfReader
 from screening import cases, crypto, referrals
 from screening.storage import connect
 
-from .conftest import Interview
-from .test_pdf import SCAM_COMPOUND, add_organisation
+from .conftest import IN_DANGER, Interview, add_organisation
 
 ADULT = {"child": False, "urgent": False, "outcome": "possible"}
 CHILD = {"child": True, "urgent": False, "outcome": "presumed"}
@@ -62,7 +61,7 @@ def test_the_suggested_priority_follows_the_result(assessment, expected):
 def completed(interview, db):
     """Return the reference of a completed urgent adult case, with a shelter and a clinic in the directory."""
     interview.start()
-    interview.run(SCAM_COMPOUND)
+    interview.run(IN_DANGER)
     add_organisation(db, "EXAMPLE - Shelter", "shelter", "km")
     add_organisation(db, "EXAMPLE - Clinic", "medical", "th")
     return interview.reference

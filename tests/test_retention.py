@@ -10,8 +10,8 @@ import pytest
 from screening import audit, cases, create_app, crypto, referrals, retention
 from screening.config import Settings
 
+from .conftest import add_organisation
 from .test_crypto import BIRTH, CONCERN, CONTACT, NAME, REASON, file_bytes, identified_case
-from .test_pdf import add_organisation
 
 TODAY = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 IDENTIFYING_TABLES = ("people", "answers", "screenings", "referrals")

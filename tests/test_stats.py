@@ -8,8 +8,7 @@ import pytest
 
 from screening import demo, stats
 
-from .conftest import Interview
-from .test_pdf import SCAM_COMPOUND
+from .conftest import IN_DANGER, Interview
 
 IDENTIFYING = ("reference", "name", "contact", "date_of_birth", "post", "officer", "created_at", "concern")
 
@@ -26,7 +25,7 @@ def seeded(app, db, users):
 
 def test_completing_a_screening_records_its_facts_without_identifying_data(interview, db):
     interview.start(post="Poipet")
-    interview.run({**SCAM_COMPOUND, "nationality": "MMR", "sex": "male"})
+    interview.run({**IN_DANGER, "nationality": "MMR", "sex": "male"})
     fact = next(db.query("select * from facts"))
     assert (fact["outcome"], fact["nationality"], fact["sex"], fact["age_group"]) == (
         "presumed",

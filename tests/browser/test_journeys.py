@@ -9,18 +9,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from ..conftest import SCAM_COMPOUND
 from .officer import Officer
 
-SCAM_COMPOUND = {
-    "stage": "after_exit",
-    "age": "27",
-    "act": "yes",
-    "channel": ["facebook", "telegram"],
-    "deceived": ["job_nature", "wages"],
-    "forms": ["forced_criminality"],
-    "conditions": ["excessive_hours", "low_or_no_pay"],
-    "coercion": ["documents_confiscated", "confinement", "forced_crime"],
-}
 ADULT_ONLY_PAGES = {"possibly_minor", "deceived", "forced_to_go", "vulnerability", "pressure", "kept_there"}
 URGENT = "Urgent: safety first"
 
