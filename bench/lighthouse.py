@@ -37,6 +37,7 @@ CATEGORIES = {"performance": 0.95, "accessibility": 1.0, "best-practices": 0.95}
 METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time")
 CHROME_FLAGS = [flag for flag in LAUNCH_ARGS if flag != "--no-first-run"]
 LIGHTHOUSE_SECONDS = 180
+ATTEMPTS = 3
 
 
 def ensure_lighthouse():
@@ -76,16 +77,21 @@ def audit(url, cookie=None):
     ]
     if cookie:
         command.append(f"--extra-headers={json.dumps({'Cookie': cookie})}")
-    finished = subprocess.run(  # noqa: S603 - our own command line
-        command,
-        env={**os.environ, "CHROME_PATH": str(CHROMIUM)},
-        capture_output=True,
-        text=True,
-        timeout=LIGHTHOUSE_SECONDS,
-        check=False,
-    )
-    if finished.returncode != 0:
-        sys.exit(f"lighthouse failed on {url}:\n{finished.stderr[-3000:]}")
+    # Lighthouse now and then fails to record its trace (NO_NAVSTART): such a run is tried again.
+    for attempt in range(ATTEMPTS):
+        finished = subprocess.run(  # noqa: S603 - our own command line
+            command,
+            env={**os.environ, "CHROME_PATH": str(CHROMIUM)},
+            capture_output=True,
+            text=True,
+            timeout=LIGHTHOUSE_SECONDS,
+            check=False,
+        )
+        if finished.returncode == 0:
+            break
+        print(f"  lighthouse failed on {url} (attempt {attempt + 1}): {finished.stderr.strip()[-300:]}")
+    else:
+        sys.exit(f"lighthouse failed {ATTEMPTS} times on {url}")
     report = json.loads(finished.stdout)
     failed = {
         audit_id: item["title"]

@@ -12,7 +12,6 @@ from screening import questionnaire
 from ..conftest import DEFAULT_ANSWERS, DEFAULT_BY_KIND
 from .server import PASSWORD
 
-QUESTIONS = {q.id: q for q in questionnaire.QUESTIONS}
 PAGES = {}
 for _question in questionnaire.QUESTIONS:
     PAGES.setdefault(_question.page_id, []).append(_question)
