@@ -16,6 +16,7 @@ answer that was acknowledged. Targets: p95 under 150 ms, no error, nothing lost.
 
 import argparse
 import http.client
+import os
 import random
 import re
 import runpy
@@ -33,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from screening import cases, create_app, questionnaire  # noqa: E402
 from screening.storage import get_db  # noqa: E402
 from tests.browser.server import PASSWORD, ProductionServer, seed  # noqa: E402
-from tests.conftest import DEFAULT_ANSWERS, DEFAULT_BY_KIND  # noqa: E402
+from tests.conftest import DEFAULT_ANSWERS, DEFAULT_BY_KIND, SCAM_COMPOUND  # noqa: E402
 
 TARGET_P95_MS = 150
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -42,16 +43,7 @@ REQUEST_TIMEOUT = 60
 MAX_PAGES = 60
 # A few kinds of interview, so that the pages asked (and the work of scoring) vary as at a real post.
 PROFILES = [
-    {
-        "stage": "after_exit",
-        "age": "27",
-        "act": "yes",
-        "channel": ["facebook", "telegram"],
-        "deceived": ["job_nature", "wages"],
-        "forms": ["forced_criminality"],
-        "conditions": ["excessive_hours", "low_or_no_pay"],
-        "coercion": ["documents_confiscated", "confinement", "forced_crime"],
-    },
+    SCAM_COMPOUND,
     {"stage": "in_transit", "deceived": ["job_nature", "legal_status"]},
     {"conditions": ["excessive_hours", "low_or_no_pay"]},
     {"age": "16", "act": "yes", "forms": ["sexual"], "accompanied": "yes"},
@@ -309,14 +301,20 @@ def main():
             settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
             print(
                 f"{args.officers} officers, {args.seconds:.0f} s, think time {args.think} s; production server "
-                f"with its defaults ({settings['workers']} workers x {settings['threads']} threads) on {server.url}"
+                f"with its defaults ({settings['workers']} {settings['worker_class']} workers) on {server.url}"
             )
-            started = time.monotonic()
+            started, cpu_started = time.monotonic(), time.process_time()
             for thread in run_officers(server.url, usernames, args.seconds, args.think, tally):
                 thread.join()
-            elapsed = time.monotonic() - started
+            elapsed, generator_cpu = time.monotonic() - started, time.process_time() - cpu_started
             log = server.log()
         print_latencies(tally, elapsed)
+        # The generator shares the machine with the server: what it takes, the server cannot have.
+        cores = os.cpu_count() or 1
+        print(
+            f"the load generator itself used {generator_cpu:.0f} CPU-seconds, "
+            f"{generator_cpu / (elapsed * cores):.0%} of the machine's {cores} cores"
+        )
         print_server_errors(log)
         check_nothing_lost(data_dir, tally)
 

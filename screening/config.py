@@ -77,5 +77,5 @@ ENVIRONMENT = {
     "SCREENING_SMALL_NUMBER": 'Statistics show counts below this as "<N" (default 11: 1 to 10 show as <11).',
     "HOST": "make run: address to listen on (default 127.0.0.1; 0.0.0.0 for phones on the network).",
     "PORT": "make run: port to listen on (default 8000).",
-    "WEB_CONCURRENCY": "make run: number of server worker processes (default 3).",
+    "WEB_CONCURRENCY": "make run: number of server worker processes (default twice the processor cores plus one).",
 }
