@@ -333,6 +333,7 @@ def write_transaction(db):
 
 # This thread's connection, with the process and the file it was opened for.
 _thread = threading.local()
+_inherited = []
 
 
 def get_db():
@@ -349,7 +350,10 @@ def _thread_connection(path):
         return kept[1]
     if kept is not None and kept[0][0] == owner[0]:
         kept[1].close()  # another database (a test's): one connection per thread at most
-    # A connection inherited through fork() is never used nor closed: it belongs to the parent.
+    elif kept is not None:
+        # Inherited through fork(): the parent's. Closing it here could checkpoint or remove
+        # the log under the parent, so it is kept, unused, for the life of this process.
+        _inherited.append(kept[1])
     db = connect(path)
     _thread.kept = (owner, db)
     return db

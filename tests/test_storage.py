@@ -1,6 +1,7 @@
 """The database: case references, connection settings, writers taking turns, migrations, and answer rows."""
 
 import json
+import os
 import re
 import sqlite3
 import threading
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from screening import create_app, questionnaire
+from screening import create_app, questionnaire, storage
 from screening.storage import (
     REFERENCE_ALPHABET,
     connect,
@@ -136,6 +137,18 @@ def test_a_thread_keeps_its_connection_and_a_request_leaves_nothing_uncommitted(
         assert get_db() is not first
     with pytest.raises(sqlite3.ProgrammingError, match="closed"):
         first.execute("select 1")
+
+
+def test_a_connection_inherited_through_fork_is_left_open_to_its_parent_and_not_used(app, monkeypatch):
+    with app.test_request_context():
+        parents = get_db()
+    real_pid = os.getpid()
+    monkeypatch.setattr(storage.os, "getpid", lambda: real_pid + 1)  # as in a forked worker
+    with app.test_request_context():
+        childs = get_db()
+    assert childs is not parents
+    assert parents.execute("select 1").fetchone() == (1,)  # not closed under the parent
+    assert parents in storage._inherited
 
 
 # --- writers taking turns -------------------------------------------------------------
