@@ -141,14 +141,14 @@ def test_a_thread_keeps_its_connection_and_a_request_leaves_nothing_uncommitted(
 
 def test_a_connection_inherited_through_fork_is_left_open_to_its_parent_and_not_used(app, monkeypatch):
     with app.test_request_context():
-        parents = get_db()
+        inherited = get_db()
     real_pid = os.getpid()
     monkeypatch.setattr(storage.os, "getpid", lambda: real_pid + 1)  # as in a forked worker
     with app.test_request_context():
-        childs = get_db()
-    assert childs is not parents
-    assert parents.execute("select 1").fetchone() == (1,)  # not closed under the parent
-    assert parents in storage._inherited
+        own = get_db()
+    assert own is not inherited
+    assert inherited.execute("select 1").fetchone() == (1,)  # not closed under the parent
+    assert inherited in storage._inherited
 
 
 # --- writers taking turns -------------------------------------------------------------
