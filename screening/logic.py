@@ -117,14 +117,8 @@ def evidence_for(questions, answers):
     return evidence_of(questions, effective)
 
 
-def pages(questions, sections, answers, phase=INTERVIEW):
-    """Return the visible pages of one phase in order, each a list of its visible questions."""
-    visible, _effective = walk(questions, answers)
-    return pages_of(visible, sections, phase)
-
-
-def pages_of(visible, sections, phase=INTERVIEW):
-    """Return the pages of one phase among questions already known to be visible (see ``walk``)."""
+def pages(visible, sections, phase=INTERVIEW):
+    """Return the pages of one phase in order, each a list of its questions, from the visible ones (``walk``)."""
     ordered = {}
     for q in visible:
         if sections[q.section].phase == phase:

@@ -365,14 +365,14 @@ ADULT_PAGES = [
 
 
 def test_the_pages_of_an_adults_interview_come_in_bank_order_with_sex_and_nationality_on_one_page():
-    page_map = pages(QUESTIONS, SECTIONS, {})
+    page_map = pages(walk(QUESTIONS, {})[0], SECTIONS)
     assert list(page_map) == ADULT_PAGES
     assert [q.id for q in page_map["about_you"]] == ["sex", "nationality"]
 
 
 def test_the_officers_observations_are_a_separate_phase():
-    assert list(pages(QUESTIONS, SECTIONS, {}, "observations")) == ["distress", "officer_concern"]
-    with_concern = pages(QUESTIONS, SECTIONS, {"officer_concern": "yes"}, "observations")
+    assert list(pages(walk(QUESTIONS, {})[0], SECTIONS, "observations")) == ["distress", "officer_concern"]
+    with_concern = pages(walk(QUESTIONS, {"officer_concern": "yes"})[0], SECTIONS, "observations")
     assert list(with_concern) == ["distress", "officer_concern", "officer_concern_reason"]
 
 
@@ -390,7 +390,7 @@ def test_the_officers_observations_are_a_separate_phase():
     ],
 )
 def test_neighbours_are_the_visible_pages_either_side(answers, page_id, expected):
-    assert neighbours(pages(QUESTIONS, SECTIONS, answers), page_id) == expected
+    assert neighbours(pages(walk(QUESTIONS, answers)[0], SECTIONS), page_id) == expected
 
 
 @pytest.mark.parametrize(
@@ -406,7 +406,7 @@ def test_neighbours_are_the_visible_pages_either_side(answers, page_id, expected
     ],
 )
 def test_the_first_unanswered_page_is_the_first_visible_page_with_a_question_left(answers, expected):
-    page_map = pages(QUESTIONS, SECTIONS, answers)
+    page_map = pages(walk(QUESTIONS, answers)[0], SECTIONS)
     _visible, effective = walk(QUESTIONS, answers)
     assert first_unanswered(page_map, effective) == expected
 
@@ -428,6 +428,6 @@ def test_no_page_is_unanswered_once_every_visible_question_has_an_answer():
         "health": "no",
         "fear_of_return": "no",
     }
-    page_map = pages(QUESTIONS, SECTIONS, answers)
+    page_map = pages(walk(QUESTIONS, answers)[0], SECTIONS)
     _visible, effective = walk(QUESTIONS, answers)
     assert first_unanswered(page_map, effective) is None

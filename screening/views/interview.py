@@ -12,7 +12,7 @@ from .. import audit, cases, questionnaire
 from ..auth import login_required
 from ..explain import URGENT_ACTIONS, answer_text
 from ..forms import ConsentForm, StopForm, answers_from, page_form
-from ..logic import evidence_of, first_unanswered, neighbours, pages_of, walk
+from ..logic import evidence_of, first_unanswered, neighbours, pages, walk
 from ..questions import INTERVIEW, OBSERVATIONS
 from ..storage import get_db, write_transaction
 from ..vocabulary import URGENT_REASONS
@@ -36,8 +36,8 @@ class State:
         self.screening = screening
         self.stored = cases.answers(get_db(), screening["id"])
         self.visible, self.effective = walk(Q, self.stored)
-        self.interview = pages_of(self.visible, S, INTERVIEW)
-        self.observations = pages_of(self.visible, S, OBSERVATIONS)
+        self.interview = pages(self.visible, S, INTERVIEW)
+        self.observations = pages(self.visible, S, OBSERVATIONS)
         self.urgent = evidence_of(Q, self.effective)["urgent"]
 
     def phase_of(self, page_id):
