@@ -18,10 +18,10 @@ test: setup lint node_modules
 setup: $(STAMP) catalogs fonts
 
 catalogs: $(STAMP)
-	$(BIN)/python -m screening.translate compile
+	$(BIN)/python -m screening.i18n.catalogs compile
 
 fonts: $(STAMP)
-	$(BIN)/python -m screening.fonts
+	$(BIN)/python -m screening.i18n.fonts
 
 # System packages: venv and ensurepip (a separate package on Debian and Ubuntu); the
 # Noto fonts for the web and for printed referrals; Pango and HarfBuzz for
@@ -76,7 +76,7 @@ $(NODE_STAMP): package.json package-lock.json
 
 # The translation workflow (TRANSLATING.md): extract strings, update catalogs, compile them.
 messages: $(STAMP)
-	$(BIN)/python -m screening.translate extract
+	$(BIN)/python -m screening.i18n.catalogs extract
 
 translations: messages
-	$(BIN)/python -m screening.translate update
+	$(BIN)/python -m screening.i18n.catalogs update

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from load import SimulatedOfficer, Tally, run_officers, same, stored  # noqa: E402
 
-from screening.storage import connect  # noqa: E402
+from screening.db.connection import connect  # noqa: E402
 from tests.browser.server import ProductionServer, seed  # noqa: E402
 
 

@@ -16,8 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from screening import auth, create_app, demo  # noqa: E402
-from screening.storage import connect  # noqa: E402
+from screening import create_app, demo  # noqa: E402
+from screening.accounts import auth
+from screening.db.connection import connect  # noqa: E402
 
 TARGET_MS = 200
 PASSWORD = "bench password not for use"  # noqa: S105 - a throwaway account in a throwaway database

@@ -31,8 +31,10 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from screening import cases, create_app, questionnaire  # noqa: E402
-from screening.storage import get_db  # noqa: E402
+from screening import create_app  # noqa: E402
+from screening.cases import records as cases  # noqa: E402
+from screening.db.connection import get_db  # noqa: E402
+from screening.instrument import questionnaire  # noqa: E402
 from tests.browser.server import PASSWORD, ProductionServer, seed  # noqa: E402
 from tests.conftest import DEFAULT_ANSWERS, DEFAULT_BY_KIND, SCAM_COMPOUND  # noqa: E402
 

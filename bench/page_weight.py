@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from screening.i18n import ALL_LOCALES, LANGUAGE_NAMES  # noqa: E402
+from screening.i18n.languages import ALL_LOCALES, LANGUAGE_NAMES  # noqa: E402
 from tests.browser.officer import Officer  # noqa: E402
 from tests.browser.phone import CONTEXT_OPTIONS, launch  # noqa: E402
 from tests.browser.server import ProductionServer, seed  # noqa: E402

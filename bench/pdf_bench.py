@@ -20,9 +20,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pypdf import PdfReader  # noqa: E402
 
-from screening import cases, create_app, demo, pdf, referrals  # noqa: E402
-from screening.i18n import LANGUAGE_NAMES  # noqa: E402
-from screening.storage import connect  # noqa: E402
+from screening import create_app, demo  # noqa: E402
+from screening.cases import records as cases
+from screening.db.connection import connect  # noqa: E402
+from screening.i18n.languages import LANGUAGE_NAMES  # noqa: E402
+from screening.referral import pdf, referrals
 
 TARGET_SECONDS = 0.5
 TARGET_BYTES = 300 * 1024

@@ -4,15 +4,18 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import auth, commands, crypto, i18n, security, storage, views
-from .config import Settings
-
-ROOT = Path(__file__).resolve().parent.parent
+from screening import views
+from screening.accounts import auth
+from screening.commands import cli as commands
+from screening.config import TEMPLATES_DIR, Settings
+from screening.db import connection as storage
+from screening.i18n import languages as i18n
+from screening.protection import crypto, security
 
 
 def create_app(config=None):
     """Create the app: settings, database, security, languages, accounts, pages, commands."""
-    app = Flask(__name__, template_folder=str(ROOT / "templates"))
+    app = Flask(__name__, template_folder=str(TEMPLATES_DIR))
     app.config.update(Settings().as_flask_config())
     if config:
         app.config.update(config)

@@ -8,7 +8,10 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from .i18n import ALL_LOCALES
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+TEMPLATES_DIR = PROJECT_DIR / "templates"
+TRANSLATIONS_DIR = PROJECT_DIR / "translations"
 
 SETUP_TOKEN_MINUTES = 30
 IDLE_MINUTES = 15
@@ -31,7 +34,7 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: Path(os.environ.get("SCREENING_DATA_DIR", "data")).resolve())
     secret_key: str | None = field(default_factory=lambda: os.environ.get("SCREENING_SECRET_KEY"))
     default_locale: str = field(default_factory=lambda: os.environ.get("SCREENING_DEFAULT_LOCALE", "en"))
-    locales: str = field(default_factory=lambda: os.environ.get("SCREENING_LOCALES", ",".join(ALL_LOCALES)))
+    locales: str = field(default_factory=lambda: os.environ.get("SCREENING_LOCALES", ""))
     timezone: str = field(default_factory=lambda: os.environ.get("SCREENING_TIMEZONE", "UTC"))
     buddhist_era_locales: tuple = field(
         default_factory=lambda: tuple(

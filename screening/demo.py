@@ -10,19 +10,22 @@ import json
 import random
 import secrets
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from . import cases, directory, followup, questionnaire, referrals, stats
-from .auth import create_user
-from .directory_csv import import_rows, read_csv
-from .i18n import supported
-from .logic import evidence_of, walk
-from .questions import NONE
-from .scoring import assess
-from .storage import dumps, new_reference, write_transaction
+from screening.accounts.auth import create_user
+from screening.cases import records as cases
+from screening.config import PACKAGE_DIR
+from screening.db.connection import dumps, new_reference, write_transaction
+from screening.desk import statistics as stats
+from screening.i18n.languages import supported
+from screening.instrument import questionnaire
+from screening.instrument.bank import NONE
+from screening.instrument.logic import evidence_of, walk
+from screening.instrument.scoring import assess
+from screening.referral import directory, followup, referrals
+from screening.referral.directory_csv import import_rows, read_csv
 
 DEMO_OFFICER = "demo.officer"
-EXAMPLE_DIRECTORY = Path(__file__).resolve().parent / "examples" / "directory-example.csv"
+EXAMPLE_DIRECTORY = PACKAGE_DIR / "examples" / "directory-example.csv"
 # Most demo people agree to a referral; the rest show the exceptions to consent.
 CONSENT_SHARE = 0.85
 # Demo referrals end in every state of their follow-up (some stay "sent", some overdue).

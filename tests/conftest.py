@@ -4,9 +4,12 @@ import re
 
 import pytest
 
-from screening import auth, create_app, questionnaire, referrals
-from screening.auth import create_user
-from screening.storage import connect, now
+from screening import create_app
+from screening.accounts import auth
+from screening.accounts.auth import create_user
+from screening.db.connection import connect, now
+from screening.instrument import questionnaire
+from screening.referral import referrals
 
 PASSWORD = "a long test password"
 # What `Interview.run` answers where a test says nothing: an adult met at the destination

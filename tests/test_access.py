@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import Interview
+from tests.conftest import Interview
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from .conftest import Interview
+from tests.conftest import Interview
 
 
 @pytest.fixture

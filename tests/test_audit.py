@@ -9,8 +9,8 @@ import pytest
 from flask_babel import force_locale
 from flask_babel.speaklater import LazyString
 
-from screening import audit
-from screening.storage import connect
+from screening.db.connection import connect
+from screening.protection import audit
 
 # The actions the trail must know, as the other parts of the app call them.
 EXPECTED_ACTIONS = {

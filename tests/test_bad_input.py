@@ -2,9 +2,8 @@
 
 import pytest
 
-from screening import cases
-
-from .test_interview import screening_row, stored_answers
+from screening.cases import records as cases
+from tests.test_interview import screening_row, stored_answers
 
 
 @pytest.mark.parametrize(

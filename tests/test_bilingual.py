@@ -3,10 +3,9 @@
 import pytest
 from markupsafe import escape
 
-from screening import questionnaire
-from screening.i18n import translate_to
-
-from .conftest import Interview
+from screening.i18n.languages import translate_to
+from screening.instrument import questionnaire
+from tests.conftest import Interview
 
 PERSON_LOCALES = ["th", "km", "lo", "my", "vi", "zh_Hans", "id", "ms", "fil", "pt"]
 

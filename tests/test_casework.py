@@ -2,10 +2,9 @@
 
 import pytest
 
-from screening import crypto
-
-from .conftest import IN_DANGER, Interview, add_organisation
-from .test_referrals import make_referral
+from screening.protection import crypto
+from tests.conftest import IN_DANGER, Interview, add_organisation
+from tests.test_referrals import make_referral
 
 
 @pytest.fixture

@@ -7,11 +7,12 @@ from collections import Counter
 import pytest
 from flask.cli import FlaskGroup
 
-from screening import cases, crypto, questionnaire
-from screening.logic import evidence_for
-from screening.scoring import assess
-
-from .conftest import PASSWORD
+from screening.cases import records as cases
+from screening.instrument import questionnaire
+from screening.instrument.logic import evidence_for
+from screening.instrument.scoring import assess
+from screening.protection import crypto
+from tests.conftest import PASSWORD
 
 REFERENCE = re.compile(r"^[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}$")
 EXIT_BAD_INPUT = 2

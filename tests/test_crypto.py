@@ -6,9 +6,11 @@ import os
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 
-from screening import audit, cases, create_app, crypto, referrals
-
-from .conftest import IN_DANGER, add_organisation, refer
+from screening import create_app
+from screening.cases import records as cases
+from screening.protection import audit, crypto
+from screening.referral import referrals
+from tests.conftest import IN_DANGER, add_organisation, refer
 
 NAME = "Sokha Chanthavong-Testperson"
 CONTACT = "+855 12 987 654"
@@ -280,7 +282,7 @@ def test_a_rotated_key_file_still_opens_a_backup_made_before(app, runner, db, ca
     (restored / crypto.KEY_FILE).write_text((tmp_path / crypto.KEY_FILE).read_text())
     other = create_app({"SCREENING_DATA_DIR": restored, "TESTING": True})
     with other.app_context():
-        from screening.storage import get_db
+        from screening.db.connection import get_db
 
         assert referrals.person(get_db(), case["id"])["name"] == NAME
 
@@ -318,8 +320,8 @@ def test_with_keys_from_the_environment_rotation_uses_the_first_one(monkeypatch,
     old = Fernet.generate_key().decode()
     monkeypatch.setenv("SCREENING_ENCRYPTION_KEY", old)
     app = create_app({"SCREENING_DATA_DIR": tmp_path, "TESTING": True})
-    from screening.auth import create_user
-    from screening.storage import connect
+    from screening.accounts.auth import create_user
+    from screening.db.connection import connect
 
     db = connect(app.config["SCREENING_DATABASE"])
     case = identified_case(db, create_user(db, "officer", "a long test password", "officer"), add_organisation(db))
@@ -342,7 +344,7 @@ def test_rotating_to_a_key_the_environment_does_not_hold_is_refused(monkeypatch,
     monkeypatch.setenv("SCREENING_ENCRYPTION_KEY", Fernet.generate_key().decode())
     app = create_app({"SCREENING_DATA_DIR": tmp_path, "TESTING": True})
     with app.app_context():
-        from screening.storage import get_db
+        from screening.db.connection import get_db
 
         with pytest.raises(crypto.CryptoError, match="put the new key first"):
             crypto.rotate(get_db(), Fernet.generate_key().decode())

@@ -2,10 +2,10 @@
 
 import pytest
 
-from screening import desk, followup, referrals
-from screening.cases import find
-
-from .conftest import IN_DANGER, Interview, add_organisation, refer
+from screening.cases.records import find
+from screening.desk import search as desk
+from screening.referral import followup, referrals
+from tests.conftest import IN_DANGER, Interview, add_organisation, refer
 
 
 @pytest.fixture
@@ -155,7 +155,7 @@ def test_the_post_filter_offers_the_posts_of_the_cases_one_may_see(client, inter
 
 
 def test_referral_counts_kept_as_referrals_move_equal_a_count_from_scratch(db, users, referral):
-    from screening import stats
+    from screening.desk import statistics as stats
 
     followup.advance(db, referral, "received", users["officer"])
     current = referrals.get(db, referral["screening_id"], referral["id"])

@@ -9,8 +9,12 @@ from pathlib import Path
 import pytest
 
 from screening import create_app
-from screening.auth import create_user
-from screening.directory import (
+from screening.accounts.auth import create_user
+from screening.db.connection import connect
+from screening.i18n.languages import LANGUAGE_NAMES
+from screening.instrument.scoring import assess
+from screening.instrument.vocabulary import SERVICES
+from screening.referral.directory import (
     KIND_HELP,
     KINDS,
     SERVICE_KINDS,
@@ -19,13 +23,8 @@ from screening.directory import (
     save,
     suggested_kinds,
 )
-from screening.directory_csv import COLUMNS, MAX_IMPORT_ROWS, neutralise, unneutralise
-from screening.i18n import LANGUAGE_NAMES
-from screening.scoring import assess
-from screening.storage import connect
-from screening.vocabulary import SERVICES
-
-from .conftest import PASSWORD, Interview
+from screening.referral.directory_csv import COLUMNS, MAX_IMPORT_ROWS, neutralise, unneutralise
+from tests.conftest import PASSWORD, Interview
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "screening" / "examples" / "directory-example.csv"
 HEADER = ",".join(COLUMNS)
@@ -527,7 +526,7 @@ def test_the_import_form_needs_its_csrf_token(tmp_path, users, db):
 
 
 def test_a_failure_while_writing_rolls_the_whole_import_back(admin, app, db, monkeypatch):
-    from screening import directory_csv
+    from screening.referral import directory_csv
 
     calls = []
 

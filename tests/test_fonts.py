@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from screening.fonts import OUTPUT_DIR, SCRIPTS, WEIGHTS, css
-from screening.translate import catalog_path, read_catalog
+from screening.i18n.catalogs import catalog_path, read_catalog
+from screening.i18n.fonts import OUTPUT_DIR, SCRIPTS, WEIGHTS, css
 
 # Which catalog exercises which script font.
 CATALOG_OF_SCRIPT = {"thai": "th", "lao": "lo", "khmer": "km", "myanmar": "my", "vietnamese": "vi"}

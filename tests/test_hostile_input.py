@@ -5,9 +5,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from screening import cases, referrals
-
-from .conftest import IN_DANGER, add_organisation, refer
+from screening.cases import records as cases
+from screening.referral import referrals
+from tests.conftest import IN_DANGER, add_organisation, refer
 
 SCRIPT = "<script>alert(1)</script>"
 MARKUP = "<b>bold</b> & <img src=x onerror=alert(1)>"

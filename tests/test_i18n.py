@@ -5,10 +5,10 @@ import re
 import pytest
 from flask_babel import gettext
 
-from screening import create_app, i18n
-from screening.i18n import LANGUAGE_NAMES, LocaleError, usable_locales
-
-from .conftest import Interview
+from screening import create_app
+from screening.i18n import languages as i18n
+from screening.i18n.languages import LANGUAGE_NAMES, LocaleError, usable_locales
+from tests.conftest import Interview
 
 
 def html_lang(response):

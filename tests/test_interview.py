@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from screening import cases, questionnaire
-from screening.scoring import assess
-
-from .conftest import SCAM_COMPOUND, Interview, outcome_of
+from screening.cases import records as cases
+from screening.instrument import questionnaire
+from screening.instrument.scoring import assess
+from tests.conftest import SCAM_COMPOUND, Interview, outcome_of
 
 
 def screening_row(db, reference):

@@ -5,10 +5,9 @@ from html import unescape
 
 import pytest
 
-from screening import translate
-from screening.i18n import LANGUAGE_NAMES
-
-from .conftest import Interview
+from screening.i18n import catalogs as translate
+from screening.i18n.languages import LANGUAGE_NAMES
+from tests.conftest import Interview
 
 LOCALES = [code for code in LANGUAGE_NAMES if code != "en"]
 # English words that stay English in a translated page: names of apps and the like.
@@ -60,7 +59,7 @@ def pages_of_an_interview(client, interview, code):
             break
         page_id = location.split("/q/")[1].split("?")[0]
         data = {}
-        from screening import questionnaire
+        from screening.instrument import questionnaire
 
         for q in questionnaire.QUESTIONS:
             if q.page_id == page_id:

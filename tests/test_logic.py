@@ -8,7 +8,8 @@ changed questions are kept in storage but never scored.
 
 import pytest
 
-from screening.logic import (
+from screening.instrument.bank import Choice
+from screening.instrument.logic import (
     condition_holds,
     evidence_for,
     first_unanswered,
@@ -17,8 +18,7 @@ from screening.logic import (
     pages,
     walk,
 )
-from screening.questionnaire import QUESTIONS, SECTIONS, multi
-from screening.questions import Choice
+from screening.instrument.questionnaire import QUESTIONS, SECTIONS, multi
 
 BY_ID = {q.id: q for q in QUESTIONS}
 ADULT = {"age": 30, "possibly_minor": "no"}

@@ -12,11 +12,11 @@ from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 
-from screening import cases, pdf, referrals
-from screening.i18n import LANGUAGE_NAMES
-from screening.pdf_text import ZWSP
-
-from .conftest import IN_DANGER, add_organisation, refer
+from screening.cases import records as cases
+from screening.i18n.languages import LANGUAGE_NAMES
+from screening.referral import pdf, referrals
+from screening.referral.pdf_text import ZWSP
+from tests.conftest import IN_DANGER, add_organisation, refer
 
 LOCALES = list(LANGUAGE_NAMES)
 

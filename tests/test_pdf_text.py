@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from screening.pdf_text import ZWSP, segment_html, segment_text
+from screening.referral.pdf_text import ZWSP, segment_html, segment_text
 
 SAMPLES = {
     "km": "ខ្ញុំចង់សួរសំណួរខ្លីៗមួយចំនួន",

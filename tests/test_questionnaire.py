@@ -12,10 +12,8 @@ import json
 
 import pytest
 
-from screening import questionnaire
-from screening.indicators import INDICATORS
-from screening.questionnaire import QUESTIONS, SECTIONS, multi, yesno
-from screening.questions import (
+from screening.instrument import questionnaire
+from screening.instrument.bank import (
     OFFICER,
     PERSON,
     BankError,
@@ -26,7 +24,9 @@ from screening.questions import (
     indicator_codes,
     validate_bank,
 )
-from screening.scoring import EVIDENCE_KEYS
+from screening.instrument.indicators import INDICATORS
+from screening.instrument.questionnaire import QUESTIONS, SECTIONS, multi, yesno
+from screening.instrument.scoring import EVIDENCE_KEYS
 
 BY_ID = {q.id: q for q in QUESTIONS}
 ALTERNATIVE_VALUES = ("unknown", "declined")

@@ -6,10 +6,11 @@ import json
 import pytest
 from pypdf import PdfReader
 
-from screening import cases, crypto, referrals
-from screening.storage import connect
-
-from .conftest import IN_DANGER, Interview, add_organisation
+from screening.cases import records as cases
+from screening.db.connection import connect
+from screening.protection import crypto
+from screening.referral import referrals
+from tests.conftest import IN_DANGER, Interview, add_organisation
 
 ADULT = {"child": False, "urgent": False, "outcome": "possible"}
 CHILD = {"child": True, "urgent": False, "outcome": "presumed"}

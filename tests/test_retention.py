@@ -7,11 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from screening import audit, cases, create_app, crypto, referrals, retention
+from screening import create_app
+from screening.cases import records as cases
 from screening.config import Settings
-
-from .conftest import add_organisation
-from .test_crypto import BIRTH, CONCERN, CONTACT, NAME, REASON, file_bytes, identified_case
+from screening.protection import audit, crypto, retention
+from screening.referral import referrals
+from tests.conftest import add_organisation
+from tests.test_crypto import BIRTH, CONCERN, CONTACT, NAME, REASON, file_bytes, identified_case
 
 TODAY = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 IDENTIFYING_TABLES = ("people", "answers", "screenings", "referrals")
@@ -114,7 +116,7 @@ def test_the_retention_period_comes_from_the_setting(monkeypatch, tmp_path):
     app = create_app({"SCREENING_DATA_DIR": tmp_path, "TESTING": True})
     with app.app_context():
         assert retention.retention_days() == 30
-        from screening.storage import get_db
+        from screening.db.connection import get_db
 
         assert retention.purge(get_db(), dry_run=True)["days"] == 30
 

@@ -7,13 +7,7 @@ means the code and the model disagree.
 
 import pytest
 
-from screening.scoring import (
-    EvidenceError,
-    assess,
-    dimension_is_positive,
-    is_child,
-    validate_evidence,
-)
+from screening.instrument.scoring import EvidenceError, assess, dimension_is_positive, is_child, validate_evidence
 
 ADULT = {"age": 30, "possibly_minor": False}
 CHILD = {"age": 15, "possibly_minor": False}

@@ -5,8 +5,7 @@ import re
 import pytest
 
 from screening import create_app
-
-from .conftest import PASSWORD, Interview
+from tests.conftest import PASSWORD, Interview
 
 
 @pytest.fixture

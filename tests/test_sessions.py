@@ -2,9 +2,8 @@
 
 import pytest
 
-from screening import passwords, sessions
-
-from .conftest import PASSWORD, Interview
+from screening.accounts import passwords, sessions
+from tests.conftest import PASSWORD, Interview
 
 WRONG = "not the password at all"
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from screening import demo, stats
-
-from .conftest import IN_DANGER, Interview
+from screening import demo
+from screening.desk import statistics as stats
+from tests.conftest import IN_DANGER, Interview
 
 IDENTIFYING = ("reference", "name", "contact", "date_of_birth", "post", "officer", "created_at", "concern")
 
@@ -120,7 +120,7 @@ def test_the_kept_counts_equal_a_count_from_scratch_after_a_screening_is_scored_
     interview.start()
     interview.run({})
     screening = next(db.query("select * from screenings"))
-    from screening import cases
+    from screening.cases import records as cases
 
     db.execute("update screenings set status = 'stopped' where id = ?", [screening["id"]])
     cases.reopen(db, cases.find(db, screening["reference"]))

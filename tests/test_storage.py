@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from screening import create_app, questionnaire, storage
-from screening.storage import (
+from screening import create_app
+from screening.db import connection as storage
+from screening.db.connection import (
     REFERENCE_ALPHABET,
     connect,
     get_db,
@@ -20,6 +21,7 @@ from screening.storage import (
     normalise_reference,
     write_transaction,
 )
+from screening.instrument import questionnaire
 from screening.views import interview as interview_views
 
 REFERENCE = re.compile(r"^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$")

@@ -2,8 +2,8 @@
 
 import pytest
 
-from screening.i18n import ALL_LOCALES, TRANSLATIONS
-from screening.translate import REVIEW_MARK, catalog_path, placeholders, problems, read_catalog
+from screening.i18n.catalogs import REVIEW_MARK, catalog_path, placeholders, problems, read_catalog
+from screening.i18n.languages import ALL_LOCALES, TRANSLATIONS
 
 TRANSLATED = [code for code in ALL_LOCALES if code != "en"]
 
@@ -52,7 +52,7 @@ def test_placeholders_are_found_by_name(text, expected):
 def test_the_check_reports_a_dropped_placeholder_and_an_empty_translation(tmp_path, monkeypatch):
     from babel.messages.pofile import write_po
 
-    from screening import translate
+    from screening.i18n import catalogs as translate
 
     catalog = read_catalog(catalog_path("th"))
     catalog["Enter an age from %(min)d to %(max)d"].string = "%(min)d"

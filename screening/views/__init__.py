@@ -3,10 +3,10 @@
 from flask import render_template, request
 from flask_wtf.csrf import CSRFError
 
-from ..i18n import remember_choice
-from ..vocabulary import OUTCOMES_SHORT, PERSON_PHRASES, STATUSES
-from . import admin, auth, cases, casework, desk, directory, interview
-from . import referrals as referral_views
+from screening.i18n.languages import remember_choice
+from screening.instrument.vocabulary import OUTCOMES_SHORT, PERSON_PHRASES, STATUSES
+from screening.views import admin, auth, cases, casework, desk, directory, interview
+from screening.views import referrals as referral_views
 
 
 def _error(status, template="error.html", **context):
@@ -23,7 +23,7 @@ def init_app(app):
 
     @app.errorhandler(CSRFError)
     def csrf_error(_exc):
-        return _error(400, "expired.html", next=request.path)
+        return _error(400, "auth/expired.html", next=request.path)
 
     for status in (400, 404, 405, 413):
         app.register_error_handler(status, lambda exc, status=status: _error(status))

@@ -6,11 +6,19 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from .. import audit, sessions
-from ..account_forms import AccountForm
-from ..auth import ONE_TIME_PASSWORD_BYTES, UsernameTaken, create_user, reauth_redirect, role_required, set_password
-from ..storage import get_db
-from ..vocabulary import ROLE_NAMES
+from screening.accounts import sessions
+from screening.accounts.auth import (
+    ONE_TIME_PASSWORD_BYTES,
+    UsernameTaken,
+    create_user,
+    reauth_redirect,
+    role_required,
+    set_password,
+)
+from screening.db.connection import get_db
+from screening.forms.accounts import AccountForm
+from screening.instrument.vocabulary import ROLE_NAMES
+from screening.protection import audit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -5,9 +5,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import audit, sessions
-from ..account_forms import LoginForm, PasswordForm, ReauthForm, SetupForm
-from ..auth import (
+from screening.accounts import sessions
+from screening.accounts.auth import (
     authenticate,
     check_login,
     create_user,
@@ -18,7 +17,9 @@ from ..auth import (
     start_session,
     use_setup_token,
 )
-from ..storage import get_db, write_transaction
+from screening.db.connection import get_db, write_transaction
+from screening.forms.accounts import LoginForm, PasswordForm, ReauthForm, SetupForm
+from screening.protection import audit
 
 bp = Blueprint("auth", __name__)
 
@@ -65,7 +66,7 @@ def login():
         )
         form.password.errors.append(_refused())
     expired = request.args.get("expired") == "1"
-    return render_template("login.html", form=form, next=target, expired=expired)
+    return render_template("auth/login.html", form=form, next=target, expired=expired)
 
 
 @bp.route("/reauth", methods=["GET", "POST"])
@@ -84,7 +85,7 @@ def reauth():
             end_session(db)
             return redirect(url_for("auth.login"))
         form.password.errors.append(_("The password is not right"))
-    return render_template("reauth.html", form=form, next=target)
+    return render_template("auth/reauth.html", form=form, next=target)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -102,7 +103,7 @@ def exit_page():
     """Leave at once: end the session and show a page with nothing about any case."""
     end_session(get_db())
     g.user = None
-    return render_template("exit.html")
+    return render_template("auth/exit.html")
 
 
 @bp.route("/setup/<token>", methods=["GET", "POST"])
@@ -122,7 +123,7 @@ def setup(token):
         start_session(db, user_id)
         flash(_("Your administrator account is ready."))
         return redirect(url_for("cases.index"))
-    return render_template("setup.html", form=form)
+    return render_template("auth/setup.html", form=form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -140,4 +141,4 @@ def change_password():
             audit.record_request("password_change", detail={"account": g.user["username"]})
             flash(_("Your password has been changed. Any other session of your account has ended."))
             return redirect(url_for("cases.index"))
-    return render_template("password.html", form=form)
+    return render_template("auth/password.html", form=form)

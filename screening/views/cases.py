@@ -4,14 +4,17 @@ import json
 
 from flask import Blueprint, g, redirect, render_template, url_for
 
-from .. import audit, cases, casework, followup, referrals
-from ..auth import login_required
-from ..casework_forms import LinkForm, NoteForm
-from ..explain import explain
-from ..forms import STOP_REASONS, StartForm
-from ..i18n import LANGUAGE_NAMES
-from ..storage import get_db
-from .interview import State, load_case
+from screening.accounts.auth import login_required
+from screening.cases import casework
+from screening.cases import records as cases
+from screening.db.connection import get_db
+from screening.forms.casework import LinkForm, NoteForm
+from screening.forms.interview import STOP_REASONS, StartForm
+from screening.i18n.languages import LANGUAGE_NAMES
+from screening.instrument.explain import explain
+from screening.protection import audit
+from screening.referral import followup, referrals
+from screening.views.interview import State, load_case
 
 bp = Blueprint("cases", __name__)
 
@@ -21,7 +24,7 @@ bp = Blueprint("cases", __name__)
 def index():
     """List the cases this account may see, drafts first."""
     rows = cases.list_for(get_db(), g.user)
-    return render_template("cases.html", rows=rows)
+    return render_template("cases/index.html", rows=rows)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -35,7 +38,7 @@ def new():
     if form.validate_on_submit():
         screening = cases.create(db, g.user["id"], form.post.data, form.interview_lang.data, form.interpreter.data)
         return redirect(url_for("interview.consent", reference=screening["reference"]))
-    return render_template("new.html", form=form)
+    return render_template("cases/new.html", form=form)
 
 
 @bp.route("/s/<reference>")
@@ -62,7 +65,7 @@ def case(reference):
     if screening["assessment"]:
         result = explain(json.loads(screening["assessment"]), json.loads(screening["evidence"]), state.effective)
     return render_template(
-        "case.html",
+        "cases/case.html",
         screening=screening,
         assessment=json.loads(screening["assessment"]) if screening["assessment"] else None,
         result=result,

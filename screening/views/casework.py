@@ -3,11 +3,14 @@
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import audit, cases, casework, followup, referrals, retention
-from ..auth import login_required, reauth_redirect
-from ..casework_forms import EraseForm, FollowupForm, LinkForm, NoteForm
-from ..storage import get_db, normalise_reference
-from .interview import load_case
+from screening.accounts.auth import login_required, reauth_redirect
+from screening.cases import casework
+from screening.cases import records as cases
+from screening.db.connection import get_db, normalise_reference
+from screening.forms.casework import EraseForm, FollowupForm, LinkForm, NoteForm
+from screening.protection import audit, retention
+from screening.referral import followup, referrals
+from screening.views.interview import load_case
 
 bp = Blueprint("casework", __name__)
 
@@ -91,4 +94,4 @@ def erase(reference):
         retention.erase(get_db(), screening["id"], user=g.user, address=request.remote_addr)
         flash(_("The person's identifying data is erased. The de-identified answers stay for statistics."))
         return _back(reference)
-    return render_template("erase.html", screening=screening, form=form)
+    return render_template("casework/erase.html", screening=screening, form=form)

@@ -6,13 +6,16 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, g, render_template, request
 
-from .. import audit, charts, desk, stats
-from ..auth import login_required, recent_login_required
-from ..directory_csv import neutralise
-from ..followup import STATUSES as REFERRAL_STATUSES
-from ..storage import get_db
-from ..vocabulary import OUTCOMES_SHORT
-from ..vocabulary import STATUSES as CASE_LABELS
+from screening.accounts.auth import login_required, recent_login_required
+from screening.db.connection import get_db
+from screening.desk import charts
+from screening.desk import search as desk
+from screening.desk import statistics as stats
+from screening.instrument.vocabulary import OUTCOMES_SHORT
+from screening.instrument.vocabulary import STATUSES as CASE_LABELS
+from screening.protection import audit
+from screening.referral.directory_csv import neutralise
+from screening.referral.followup import STATUSES as REFERRAL_STATUSES
 
 bp = Blueprint("desk", __name__)
 FILTERS = (

@@ -6,21 +6,22 @@ Organisations are deactivated, never deleted: referrals already made point to th
 
 import sqlite3
 from datetime import date
-from pathlib import Path
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 
-from .. import audit, directory
-from ..auth import role_required
-from ..directory_csv import COLUMNS, export_csv, import_rows, read_csv
-from ..directory_forms import ImportForm, OrganisationForm
-from ..i18n import LANGUAGE_NAMES
-from ..storage import get_db
+from screening.accounts.auth import role_required
+from screening.config import PACKAGE_DIR
+from screening.db.connection import get_db
+from screening.forms.directory import ImportForm, OrganisationForm
+from screening.i18n.languages import LANGUAGE_NAMES
+from screening.protection import audit
+from screening.referral import directory
+from screening.referral.directory_csv import COLUMNS, export_csv, import_rows, read_csv
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "directory-example.csv"
+EXAMPLE = PACKAGE_DIR / "examples" / "directory-example.csv"
 MAX_ERRORS_SHOWN = 50
 
 

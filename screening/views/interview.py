@@ -8,14 +8,16 @@ the case up through the access check; a case that is not yours is a 404.
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import audit, cases, questionnaire
-from ..auth import login_required
-from ..explain import URGENT_ACTIONS, answer_text
-from ..forms import ConsentForm, StopForm, answers_from, page_form
-from ..logic import evidence_of, first_unanswered, neighbours, pages, walk
-from ..questions import INTERVIEW, OBSERVATIONS
-from ..storage import get_db, write_transaction
-from ..vocabulary import URGENT_REASONS
+from screening.accounts.auth import login_required
+from screening.cases import records as cases
+from screening.db.connection import get_db, write_transaction
+from screening.forms.interview import ConsentForm, StopForm, answers_from, page_form
+from screening.instrument import questionnaire
+from screening.instrument.bank import INTERVIEW, OBSERVATIONS
+from screening.instrument.explain import URGENT_ACTIONS, answer_text
+from screening.instrument.logic import evidence_of, first_unanswered, neighbours, pages, walk
+from screening.instrument.vocabulary import URGENT_REASONS
+from screening.protection import audit
 
 bp = Blueprint("interview", __name__, url_prefix="/s")
 Q, S = questionnaire.QUESTIONS, questionnaire.SECTIONS
@@ -102,7 +104,7 @@ def consent(reference):
             return redirect(url_for("cases.case", reference=reference))
         return redirect(State(cases.find(get_db(), reference)).resume_url())
     return render_template(
-        "consent.html",
+        "interview/consent.html",
         screening=screening,
         form=form,
         consent_script=questionnaire.CONSENT_SCRIPT,
@@ -137,7 +139,7 @@ def page(reference, page_id):
     back, _next = neighbours(phase, page_id)
     ids = list(state.interview) + list(state.observations)
     return render_template(
-        "question.html",
+        "interview/question.html",
         screening=screening,
         page_id=page_id,
         questions=questions,
@@ -205,7 +207,7 @@ def check(reference):
     missing = [r for rows in groups.values() for r in rows if r["answer"] is None]
     first_obs = next(iter(state.observations))
     return render_template(
-        "check.html",
+        "interview/check.html",
         screening=screening,
         sections=sections,
         missing=missing,
@@ -228,7 +230,7 @@ def stop(reference):
             audit.record_request("stop", reference=reference, detail={"why": form.reason.data})
         flash(_("The interview is stopped. Everything said so far is saved."))
         return redirect(url_for("cases.case", reference=reference))
-    return render_template("stop.html", screening=screening, form=form)
+    return render_template("interview/stop.html", screening=screening, form=form)
 
 
 @bp.route("/<reference>/resume", methods=["POST"])

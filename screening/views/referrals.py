@@ -5,13 +5,15 @@ import json
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import audit, cases, directory, pdf, referrals
-from ..auth import login_required, recent_login_required
-from ..forms import options
-from ..i18n import supported
-from ..referral_forms import OfficerForm, PersonForm, ReferForm
-from ..storage import get_db
-from .interview import load_case
+from screening.accounts.auth import login_required, recent_login_required
+from screening.cases import records as cases
+from screening.db.connection import get_db
+from screening.forms.interview import options
+from screening.forms.referrals import OfficerForm, PersonForm, ReferForm
+from screening.i18n.languages import supported
+from screening.protection import audit
+from screening.referral import directory, pdf, referrals
+from screening.views.interview import load_case
 
 bp = Blueprint("referrals", __name__)
 REFERABLE = (cases.COMPLETED, cases.STOPPED)

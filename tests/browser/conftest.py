@@ -10,10 +10,9 @@ import os
 
 import pytest
 
-from screening.i18n import ALL_LOCALES
-
-from .phone import AXE_SCRIPT, CHROMIUM, Phone, clear_screenshots, launch
-from .server import ProductionServer, seed
+from screening.i18n.languages import ALL_LOCALES
+from tests.browser.phone import AXE_SCRIPT, CHROMIUM, Phone, clear_screenshots, launch
+from tests.browser.server import ProductionServer, seed
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 # Journeys use "officer" (always in English); the language journey has its own account, because

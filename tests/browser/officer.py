@@ -7,10 +7,9 @@ and turned into the English text the officer reads on the page.
 
 import re
 
-from screening import questionnaire
-
-from ..conftest import DEFAULT_ANSWERS, DEFAULT_BY_KIND
-from .server import PASSWORD
+from screening.instrument import questionnaire
+from tests.browser.server import PASSWORD
+from tests.conftest import DEFAULT_ANSWERS, DEFAULT_BY_KIND
 
 PAGES = {}
 for _question in questionnaire.QUESTIONS:

@@ -14,8 +14,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from screening import auth, create_app, directory
-from screening.storage import connect
+from screening import create_app
+from screening.accounts import auth
+from screening.db.connection import connect
+from screening.referral import directory
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"

@@ -9,8 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from ..conftest import SCAM_COMPOUND
-from .officer import Officer
+from tests.browser.officer import Officer
+from tests.conftest import SCAM_COMPOUND
 
 ADULT_ONLY_PAGES = {"possibly_minor", "deceived", "forced_to_go", "vulnerability", "pressure", "kept_there"}
 URGENT = "Urgent: safety first"

@@ -23,12 +23,11 @@ import threading
 import pytest
 from playwright.sync_api import sync_playwright
 
-from screening import questionnaire
-from screening.i18n import ALL_LOCALES
-
-from ..conftest import SCAM_COMPOUND
-from .phone import Phone, launch
-from .server import PASSWORD
+from screening.i18n.languages import ALL_LOCALES
+from screening.instrument import questionnaire
+from tests.browser.phone import Phone, launch
+from tests.browser.server import PASSWORD
+from tests.conftest import SCAM_COMPOUND
 
 # Two browsers at once keep both cores of the CI machine busy without starving the server.
 SWEEPERS = max(1, min(int(os.environ.get("SCREENING_SWEEPERS", "2")), len(ALL_LOCALES)))

@@ -1,0 +1,1 @@
+"""The caseworker's desk: finding cases, and statistics kept as screenings end."""

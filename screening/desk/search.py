@@ -1,0 +1,127 @@
+"""The caseworker's desk: find cases by what is known about them, a page at a time, and overdue referrals.
+
+Every query is limited to what the account may see: an officer their own cases,
+a supervisor or an administrator those of their organisation's officers.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from screening.db.connection import normalise_reference
+from screening.referral.referrals import DEADLINE_HOURS
+
+PAGE_SIZE = 25
+SORTS = {
+    "newest": "s.created_at desc, s.id desc",
+    "oldest": "s.created_at asc, s.id asc",
+    "updated": "s.updated_at desc, s.id desc",
+}
+YES_NO = {"yes": 1, "no": 0}
+
+
+def _scope(user):
+    """Return the condition on screenings s for what an account may see (no join: indexes stay usable)."""
+    if user["role"] in ("supervisor", "admin"):
+        return (
+            "s.officer_id in (select id from users where coalesce(organisation, '') = :organisation)",
+            {"organisation": user.get("organisation") or ""},
+        )
+    return "s.officer_id = :me", {"me": user["id"]}
+
+
+def _overdue_condition(moment):
+    """Return SQL (on referrals r) for referrals past their deadline without acknowledgement."""
+    parts, params = [], {}
+    for priority, hours in DEADLINE_HOURS.items():
+        if hours is None:
+            continue
+        parts.append(f"(r.priority = :p_{priority} and r.created_at < :cut_{priority})")
+        params[f"p_{priority}"] = priority
+        params[f"cut_{priority}"] = (moment - timedelta(hours=hours)).replace(microsecond=0).isoformat()
+    return "r.status = 'sent' and (" + " or ".join(parts) + ")", params
+
+
+def _conditions(filters, moment):
+    """Turn the desk's filters into SQL conditions on screenings s and users u, with parameters."""
+    where, params = [], {}
+    reference = normalise_reference(filters.get("reference"))
+    if filters.get("reference"):
+        where.append("s.reference = :reference")
+        params["reference"] = reference or filters["reference"].strip().upper()
+    if filters.get("date_from"):
+        where.append("s.created_at >= :date_from")
+        params["date_from"] = filters["date_from"]
+    if filters.get("date_to"):
+        where.append("s.created_at < :date_to")
+        params["date_to"] = (datetime.fromisoformat(filters["date_to"]) + timedelta(days=1)).date().isoformat()
+    for column in ("status", "outcome"):
+        if filters.get(column):
+            where.append(f"s.{column} = :{column}")
+            params[column] = filters[column]
+    for column in ("urgent", "child"):
+        if filters.get(column) in YES_NO:
+            where.append(f"s.{column} = :{column}")
+            params[column] = YES_NO[filters[column]]
+    if filters.get("post"):
+        where.append("s.post = :post")
+        params["post"] = filters["post"]
+    if filters.get("officer"):
+        where.append("s.officer_id = (select id from users where username = :officer)")
+        params["officer"] = filters["officer"]
+    referral_status = filters.get("referral_status")
+    if referral_status == "overdue":
+        condition, extra = _overdue_condition(moment)
+        where.append(f"s.id in (select r.screening_id from referrals r where {condition})")  # noqa: S608
+        params.update(extra)
+    elif referral_status == "none":
+        where.append("not exists (select 1 from referrals r where r.screening_id = s.id)")
+    elif referral_status:
+        where.append("s.id in (select r.screening_id from referrals r where r.status = :rstatus)")
+        params["rstatus"] = referral_status
+    return where, params
+
+
+def search(db, user, filters, page=1, sort="newest", moment=None):
+    """Return (rows of this page, total count) of the cases matching ``filters`` that ``user`` may see."""
+    moment = moment or datetime.now(UTC)
+    scope, params = _scope(user)
+    where, extra = _conditions(filters, moment)
+    params.update(extra)
+    condition = " and ".join([scope, *where])
+    base = f"from screenings s where {condition}"  # noqa: S608 - built from constants
+    total = next(db.query(f"select count(*) as n {base}", params))["n"]  # noqa: S608 - built from constants
+    overdue, overdue_params = _overdue_condition(moment)
+    # For the page itself the officer test is written "+s.officer_id": the unary plus keeps
+    # SQLite from fetching every case of the scope by officer and sorting them all, so it
+    # walks the date index and stops after a page (0.3 ms instead of 200 ms on 100,000 cases).
+    paged = f"from screenings s where {' and '.join([scope.replace('s.officer_id', '+s.officer_id', 1), *where])}"
+    sql = (
+        "select s.reference, s.created_at, s.updated_at, s.status, s.outcome, s.urgent, s.child, s.post, "  # noqa: S608
+        "(select username from users where id = s.officer_id) as officer, "
+        "(select count(*) from referrals r where r.screening_id = s.id) as referrals, "
+        f"(select count(*) from referrals r where r.screening_id = s.id and {overdue}) as overdue "
+        f"{paged} order by {SORTS.get(sort, SORTS['newest'])} limit :limit offset :offset"
+    )
+    page = max(1, page)
+    rows = list(db.query(sql, {**params, **overdue_params, "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE}))
+    return rows, total
+
+
+def posts(db, user):
+    """Return the posts of the cases this account may see, for the desk's post filter."""
+    scope, params = _scope(user)
+    sql = f"select distinct s.post from screenings s where {scope} and s.post is not null order by s.post"  # noqa: S608
+    return [row["post"] for row in db.query(sql, params)]
+
+
+def overdue_referrals(db, user, moment=None, limit=50):
+    """Return the referrals past their deadline without acknowledgement, oldest first."""
+    moment = moment or datetime.now(UTC)
+    scope, params = _scope(user)
+    condition, extra = _overdue_condition(moment)
+    sql = (
+        "select r.id, r.priority, r.created_at, s.reference, o.name as organisation_name "  # noqa: S608
+        "from referrals r join screenings s on s.id = r.screening_id "
+        f"join organisations o on o.id = r.organisation_id where {scope} and {condition} "
+        "order by r.created_at limit :limit"
+    )
+    return list(db.query(sql, {**params, **extra, "limit": limit}))

@@ -1,0 +1,280 @@
+"""Forms: the officer's set-up and consent forms, and one form class built per question page.
+
+Every field of a question page is named by its question id and every choice by
+its stable value. WTForms' built-in messages are not in our catalogs, so every
+validator here carries its own translatable message.
+"""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    Field,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
+
+from screening.i18n import zawgyi
+from screening.i18n.languages import LANGUAGE_NAMES, supported
+from screening.instrument.bank import ALTERNATIVES, EXCLUSIVE
+
+POST_MAX = 100
+
+
+def strip(value):
+    """Trim spaces around typed text, so that spaces alone count as nothing typed."""
+    return value.strip() if isinstance(value, str) else value
+
+
+# Control characters and bidirectional overrides can hide or reorder what a
+# reader sees (a name that displays as something else); no field needs them.
+HIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def at_most(maximum):
+    """Return a length limit with its translated message."""
+    return Length(max=maximum, message=_l("Use at most %(max)d characters", max=maximum))
+
+
+def plain_text(form, field):
+    """Refuse invisible control characters and text-direction overrides in typed text."""
+    if field.data and HIDDEN_CHARACTERS.search(field.data):
+        raise ValidationError(_l("Remove the invisible control characters from this text"))
+
+
+def unicode_burmese(form, field):
+    """Refuse Burmese typed in the Zawgyi encoding; offer the Unicode conversion to check and save.
+
+    Phones set up for Zawgyi produce text that looks like Burmese but is not
+    Unicode: stored, it would be unreadable and unsearchable elsewhere.
+    """
+    converted = zawgyi.to_unicode(field.data or "")
+    if converted is not None:
+        field.data = converted
+        raise ValidationError(
+            _l(
+                "This Burmese text was typed in the old Zawgyi encoding. "
+                "It is converted to Unicode below: check it and save again."
+            )
+        )
+
+
+def options(pairs):
+    """Return WTForms choices from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+STOP_REASONS = {
+    "person_asked": _l("The person asked to stop"),
+    "distress": _l("The person was too distressed to go on"),
+    "unsafe": _l("It was not safe to go on"),
+    "interrupted": _l("The interview was interrupted"),
+    "other": _l("Another reason"),
+}
+INTERPRETER = {
+    "none": _l("No interpreter"),
+    "independent": _l("Yes, an independent interpreter"),
+    "linked": _l("Yes, but the interpreter may be linked to the employer, the agent or the person's companions"),
+}
+
+
+class StartForm(FlaskForm):
+    """What the officer confirms before the interview may start (screening model §6)."""
+
+    post = StringField(
+        _l("Post or location"),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Enter the post or location")),
+            plain_text,
+            unicode_burmese,
+            at_most(POST_MAX),
+        ],
+    )
+    interview_lang = SelectField(_l("The person's language"), validate_choice=False)
+    interpreter = RadioField(
+        _l("Is an interpreter helping?"),
+        choices=options(INTERPRETER.items()),
+        validate_choice=False,
+        validators=[InputRequired(message=_l("Say whether an interpreter is helping"))],
+    )
+    private = BooleanField(
+        _l("No employer, agent, or 'friend' of the person can hear us"),
+        validators=[InputRequired(message=_l("Move somewhere private before you start"))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.interview_lang.choices = options((code, LANGUAGE_NAMES[code]) for code in supported())
+
+    def validate_interview_lang(self, field):
+        """Accept only a language the app offers."""
+        if field.data not in supported():
+            raise ValidationError(_l("Choose a language from the list"))
+
+    def validate_interpreter(self, field):
+        """Refuse an interpreter linked to the employer or agent: they may report back."""
+        if field.data == "linked":
+            raise ValidationError(
+                _l(
+                    "Do not go on with this interpreter. "
+                    "Find an independent interpreter or a telephone interpreting service."
+                )
+            )
+        if field.data not in INTERPRETER:
+            raise ValidationError(_l("Say whether an interpreter is helping"))
+
+
+class ConsentForm(FlaskForm):
+    """The person's answer to the consent script."""
+
+    consent = RadioField(
+        _l("Does the person agree to answer the questions?"),
+        choices=options([("yes", _l("Yes, they agree")), ("no", _l("No, they do not agree"))]),
+        validate_choice=False,
+        validators=[
+            InputRequired(message=_l("Record whether the person agrees")),
+            AnyOf(("yes", "no"), message=_l("Record whether the person agrees")),
+        ],
+    )
+
+
+class StopForm(FlaskForm):
+    """Why the officer stopped the interview."""
+
+    reason = RadioField(
+        _l("Why are you stopping?"),
+        choices=options(STOP_REASONS.items()),
+        validate_choice=False,
+        validators=[
+            InputRequired(message=_l("Choose why you are stopping")),
+            AnyOf(list(STOP_REASONS), message=_l("Choose why you are stopping")),
+        ],
+    )
+
+
+class NumberOrAlternative(Field):
+    """A whole number, or one of the "don't know" / "prefer not to say" alternatives.
+
+    The number box and the alternative radios share the question id as their name,
+    so the form works with JavaScript off and reads ``['24']``, ``['', 'unknown']``...
+    Native digits (Thai, Lao, Khmer, Burmese) are read as numbers.
+    """
+
+    def __init__(self, label=None, minimum=0, maximum=120, alternatives=(), **kwargs):
+        super().__init__(label, **kwargs)
+        self.minimum, self.maximum, self.alternatives = minimum, maximum, tuple(alternatives)
+        self.typed = ""
+
+    def process_formdata(self, valuelist):
+        """Keep what was typed, and read the number or the chosen alternative."""
+        chosen = [v for v in valuelist if v in self.alternatives]
+        typed = [v.strip() for v in valuelist if v not in self.alternatives and v.strip()]
+        self.typed = typed[0] if typed else ""
+        if chosen and typed:
+            raise ValueError(_l("Enter an age, or choose one of the other answers, not both"))
+        if chosen:
+            self.data = chosen[0]
+            return
+        if not typed:
+            self.data = None
+            return
+        try:
+            number = int(self.typed)
+        except ValueError as exc:
+            raise ValueError(_l("Enter the age as a whole number, such as 24")) from exc
+        if not self.minimum <= number <= self.maximum:
+            raise ValueError(_l("Enter an age from %(min)d to %(max)d", min=self.minimum, max=self.maximum))
+        self.data = number
+
+    def process_data(self, value):
+        """Show a stored number in the box; a stored alternative is shown as chosen."""
+        self.data = value
+        self.typed = str(value) if isinstance(value, int) else ""
+
+    def pre_validate(self, form):
+        """Require an answer unless the number itself was unreadable (already reported)."""
+        if self.data is None and not self.process_errors:
+            raise ValidationError(_l("Enter an age, or choose 'Don't know' or 'Prefer not to say'"))
+
+
+def exclusive_choices(allowed):
+    """Return a validator for a multiple choice: known values, at least one, exclusives alone."""
+
+    def validate(form, field):
+        chosen = field.data or []
+        if any(v not in allowed for v in chosen):
+            raise ValidationError(_l("Choose from the answers shown"))
+        if not chosen:
+            raise ValidationError(_l("Choose at least one answer, or 'None of these'"))
+        if len(chosen) > 1 and any(v in EXCLUSIVE for v in chosen):
+            raise ValidationError(
+                _l("'None of these', 'Don't know' and 'Prefer not to say' cannot be chosen with other answers")
+            )
+
+    return validate
+
+
+def _field_for(question):
+    label = question.text
+    values = question.values
+    if question.kind in ("yesno", "single"):
+        return RadioField(
+            label,
+            choices=options((c.value, c.text) for c in question.choices),
+            validate_choice=False,
+            validators=[
+                InputRequired(message=_l("Choose an answer")),
+                AnyOf(values, message=_l("Choose one of the answers shown")),
+            ],
+        )
+    if question.kind == "multi":
+        return SelectMultipleField(
+            label,
+            choices=options((c.value, c.text) for c in question.choices),
+            validate_choice=False,
+            validators=[exclusive_choices(values)],
+        )
+    if question.kind == "number":
+        return NumberOrAlternative(
+            label,
+            minimum=question.minimum,
+            maximum=question.maximum,
+            alternatives=[v for v in values if v in ALTERNATIVES],
+        )
+    return TextAreaField(
+        label,
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Enter a short reason")),
+            plain_text,
+            unicode_burmese,
+            at_most(question.maximum),
+        ],
+    )
+
+
+def page_form(questions, stored):
+    """Build and return the form for one page, prefilled with the stored answers.
+
+    On a POST the submitted values take the place of the stored ones.
+    """
+
+    class PageForm(FlaskForm):
+        pass
+
+    for question in questions:
+        setattr(PageForm, question.id, _field_for(question))
+    return PageForm(data={q.id: stored[q.id] for q in questions if q.id in stored})
+
+
+def answers_from(form, questions):
+    """Return the validated answers of a page form as question id -> stored value."""
+    return {q.id: form[q.id].data for q in questions}

@@ -1,0 +1,210 @@
+"""The audit trail: who did what to which case, when and from where, append-only and hash-chained.
+
+Triggers (storage.m004_protection) refuse any update or delete of the ``audit``
+table. Someone with the database file can drop them, so each row also carries
+the SHA-256 of the row before it (``prev_hash``, 64 zeros for the first) and its
+own ``hash``: SHA-256 over ``prev_hash`` and the row's fields, as the compact
+UTF-8 JSON array ``[prev_hash, id, at, user_id, username, address, action,
+reference, detail]``. Changing or removing a row breaks the chain at that row or
+the next; ``verify`` names the first broken row.
+
+What the chain cannot prove on its own: that the newest rows were not cut off,
+or that the whole chain was not rewritten by someone with write access.
+``flask --app wsgi audit verify`` prints the count and the newest hash; writing
+those down elsewhere from time to time (a backup log, a supervisor's notebook)
+closes that gap.
+
+The detail of a row is short JSON about the action (counts, a document kind,
+a language), never the person's data: ``record`` refuses known identifying keys.
+"""
+
+import getpass
+import hashlib
+import json
+import sys
+
+import click
+from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from screening.db.connection import get_db, now, write_transaction
+
+GENESIS = "0" * 64
+EXIT_BROKEN = 1
+DETAIL_MAX_CHARS = 1000
+DEFAULT_PAGE = 50
+# The order in which a row's fields enter its hash. Never change it: old rows would stop verifying.
+HASHED_FIELDS = ("id", "at", "user_id", "username", "address", "action", "reference", "detail")
+# Keys that would put a person's data, or a secret, into the trail.
+IDENTIFYING_KEYS = frozenset(
+    {"name", "contact", "date_of_birth", "reason", "basis_reason", "officer_concern", "evidence", "password"}
+)
+
+# Every action the trail records: a stable code (stored) and what people read.
+ACTIONS = {
+    # Accounts and sessions
+    "login": _l("Logged in"),
+    "login_failed": _l("Failed to log in"),
+    "lockout": _l("Account locked after failed logins"),
+    "logout": _l("Logged out"),
+    "account_create": _l("Created an account"),
+    "account_change": _l("Changed an account"),
+    "password_change": _l("Changed a password"),
+    # Cases
+    "view_case": _l("Opened a case"),
+    "edit_answers": _l("Saved answers"),
+    "consent": _l("Recorded the person's consent or refusal"),
+    "stop": _l("Stopped an interview"),
+    "complete": _l("Completed an interview"),
+    "refer": _l("Referred the person to an organisation"),
+    "export_pdf": _l("Printed or saved a PDF"),
+    "export_stats": _l("Exported statistics or de-identified screenings"),
+    "note": _l("Added a note to a case"),
+    "followup": _l("Recorded a referral's follow-up"),
+    "link": _l("Linked a case to an earlier screening"),
+    "erase": _l("Erased a person's identifying data on request"),
+    "purge": _l("Erased identifying data past the retention period"),
+    # The directory of services
+    "directory_change": _l("Changed the directory of services"),
+    "export_csv": _l("Exported the directory as CSV"),
+    "import_csv": _l("Imported the directory from CSV"),
+    # The data itself
+    "key_rotate": _l("Re-encrypted the data under a new key"),
+    "backup": _l("Made a backup of the database"),
+}
+
+
+ENTRY_COLUMNS = (*HASHED_FIELDS, "prev_hash", "hash")
+INSERT_ENTRY = f"insert into audit ({', '.join(ENTRY_COLUMNS)}) values ({', '.join('?' * len(ENTRY_COLUMNS))})"  # noqa: S608
+
+
+def row_hash(prev_hash, row):
+    """Return the hash of an audit row chained to ``prev_hash``."""
+    fields = [prev_hash, *(row[name] for name in HASHED_FIELDS)]
+    canonical = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _check_detail(detail):
+    """Return ``detail`` as JSON text, refusing identifying keys and anything long."""
+    if detail is None:
+        return None
+
+    def keys(value):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                yield key
+                yield from keys(inner)
+        elif isinstance(value, list | tuple):
+            for inner in value:
+                yield from keys(inner)
+
+    found = IDENTIFYING_KEYS.intersection(keys(detail))
+    if found:
+        raise ValueError(f"audit detail may not hold {', '.join(sorted(found))}")
+    text = json.dumps(detail, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    if len(text) > DETAIL_MAX_CHARS:
+        raise ValueError(f"audit detail longer than {DETAIL_MAX_CHARS} characters")
+    return text
+
+
+def record(db, action, *, user=None, reference=None, detail=None, address=None):
+    """Append an entry to the trail and return its id.
+
+    ``user`` is an account row (or any mapping with "id" and "username"), ``detail`` a small
+    JSON-able dict. Inside a caller's transaction the entry commits or rolls back with it.
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    row = {
+        "at": now(),
+        "user_id": user.get("id") if user else None,
+        "username": user.get("username") if user else None,
+        "address": address,
+        "action": action,
+        "reference": reference,
+        "detail": _check_detail(detail),
+    }
+    with write_transaction(db):
+        last = next(db.query("select id, hash from audit order by id desc limit 1"), None)
+        row["id"] = last["id"] + 1 if last else 1
+        row["prev_hash"] = last["hash"] if last else GENESIS
+        row["hash"] = row_hash(row["prev_hash"], row)
+        # Plain SQL: sqlite-utils' insert() would first look the table up in sqlite_master, every time.
+        db.execute(INSERT_ENTRY, [row[name] for name in ENTRY_COLUMNS])
+    return row["id"]
+
+
+def record_request(action, *, reference=None, detail=None, user=None):
+    """Append an entry for the current web request: its account (or ``user``) and address."""
+    from flask import g, request
+
+    from screening.db.connection import get_db
+
+    return record(
+        get_db(), action, user=user or g.get("user"), reference=reference, detail=detail, address=request.remote_addr
+    )
+
+
+def verify(db):
+    """Return (True, None) if the chain is intact, else (False, id of the first entry that breaks it)."""
+    expected = GENESIS
+    for row in db.query("select * from audit order by id"):
+        if row["prev_hash"] != expected or row_hash(row["prev_hash"], row) != row["hash"]:
+            return False, row["id"]
+        expected = row["hash"]
+    return True, None
+
+
+def head(db):
+    """Return (number of entries, hash of the newest or the 64 zeros)."""
+    count = next(db.query("select count(*) as n from audit"))["n"]
+    last = next(db.query("select hash from audit order by id desc limit 1"), None)
+    return count, last["hash"] if last else GENESIS
+
+
+def _labelled(rows):
+    return [{**row, "label": ACTIONS.get(row["action"], row["action"])} for row in rows]
+
+
+def recent(db, limit=DEFAULT_PAGE, offset=0):
+    """Return a page of entries, newest first, each with its translated "label"."""
+    return _labelled(db.query("select * from audit order by id desc limit ? offset ?", [limit, offset]))
+
+
+def for_case(db, reference):
+    """Return the entries about one case, oldest first, each with its translated "label"."""
+    return _labelled(db.query("select * from audit where reference = ? order by id", [reference]))
+
+
+def shell_user():
+    """Return who runs a command in the shell, as an audit ``user`` (no account: the system user)."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = "unknown"
+    return {"id": None, "username": f"shell:{name}"}
+
+
+audit_cli = AppGroup("audit", help="Check the audit trail.")
+
+
+@audit_cli.command("verify")
+def verify_command():
+    """Check the hash chain of the audit trail; exit with status 1 if it is broken."""
+    db = get_db()
+    intact, bad = verify(db)
+    count, last = head(db)
+    if not intact:
+        click.echo(
+            _(
+                "The audit trail is broken at entry %(id)d: it was changed, or an entry before it was removed.",
+                id=bad,
+            ),
+            err=True,
+        )
+        sys.exit(EXIT_BROKEN)
+    click.echo(ngettext("%(num)d entry, chain intact.", "%(num)d entries, chain intact.", count))
+    click.echo(_("Newest hash: %(hash)s", hash=last))

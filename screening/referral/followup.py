@@ -1,0 +1,93 @@
+"""Referral follow-up: sent, then received, then accepted or declined (with a reason), then closed.
+
+Each step is recorded with who recorded it and when; the referral keeps its
+current status and the moment it was first acknowledged (received, accepted or
+declined). A referral past its priority's deadline without acknowledgement is
+overdue.
+"""
+
+from datetime import UTC, datetime
+
+from flask_babel import lazy_gettext as _l
+
+from screening.db.connection import now, write_transaction
+from screening.desk import statistics as stats
+from screening.protection import crypto
+from screening.referral.referrals import deadline
+
+STATUSES = {
+    "sent": _l("Sent"),
+    "received": _l("Received"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "closed": _l("Closed"),
+}
+# Which status may follow which: no step backwards, no skipping past a decision.
+TRANSITIONS = {
+    "sent": ("received", "accepted", "declined"),
+    "received": ("accepted", "declined"),
+    "accepted": ("closed",),
+    "declined": ("closed",),
+    "closed": (),
+}
+ACKNOWLEDGING = ("received", "accepted", "declined")
+NEEDS_REASON = ("declined",)
+
+
+class IllegalTransition(ValueError):
+    """A follow-up step the state machine does not allow."""
+
+
+def allowed(status):
+    """Return the statuses a referral in ``status`` may move to."""
+    return TRANSITIONS.get(status, ())
+
+
+def advance(db, referral, status, user_id, reason=None):
+    """Move a referral to ``status``; raise IllegalTransition when not allowed or a reason is missing."""
+    if status not in allowed(referral["status"]):
+        raise IllegalTransition(
+            _l(
+                "A referral that is %(current)s cannot become %(next)s.",
+                current=STATUSES.get(referral["status"]),
+                next=STATUSES.get(status, status),
+            )
+        )
+    reason = (reason or "").strip() or None
+    if status in NEEDS_REASON and not reason:
+        raise IllegalTransition(_l("Give the reason the organisation declined."))
+    stamp = now()
+    with write_transaction(db):
+        db["referral_events"].insert(
+            {
+                "referral_id": referral["id"],
+                "status": status,
+                "reason": crypto.encrypt(reason),
+                "recorded_by": user_id,
+                "at": stamp,
+            }
+        )
+        db.execute("update referrals set status = ? where id = ?", [status, referral["id"]])
+        changes = [(stats.REFERRAL_KEY, referral["status"], -1), (stats.REFERRAL_KEY, status, 1)]
+        if status in ACKNOWLEDGING and not referral.get("acknowledged_at"):
+            db.execute("update referrals set acknowledged_at = ? where id = ?", [stamp, referral["id"]])
+            changes.append((stats.ACK_KEY, stats.hours_between(referral["created_at"], stamp), 1))
+        stats.count_referral(db, referral["screening_id"], changes)
+
+
+def events(db, referral_id):
+    """Return a referral's follow-up steps, oldest first, with who recorded them (reasons decrypted)."""
+    rows = db.query(
+        "select e.*, u.username from referral_events e left join users u on u.id = e.recorded_by "
+        "where e.referral_id = ? order by e.id",
+        [referral_id],
+    )
+    return [{**row, "reason": crypto.decrypt(row["reason"])} for row in rows]
+
+
+def is_overdue(referral, moment=None):
+    """Return whether a referral is past its deadline without any acknowledgement."""
+    due = deadline(referral)
+    if due is None or referral.get("acknowledged_at") or referral["status"] != "sent":
+        return False
+    return (moment or datetime.now(UTC)) > datetime.fromisoformat(due)

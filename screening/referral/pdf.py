@@ -1,0 +1,190 @@
+"""Referral documents: the referral for the receiving organisation and the person's own sheet.
+
+WeasyPrint turns an HTML template into a PDF/A-3b file with the referral as JSON
+attached, so the receiving side can import it without retyping. Each document
+is rendered in its own language, independent of the interface. Fonts come from
+Debian's Noto packages, one family name per script (WeasyPrint garbles text
+when several files share one family), and are embedded as subsets. Khmer, Lao
+and Burmese get line-break opportunities from ICU (pdf_text.py).
+"""
+
+import json
+import re
+from pathlib import Path
+
+import segno
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from weasyprint import CSS, HTML, Attachment
+from weasyprint.text.fonts import FontConfiguration
+
+from screening.config import TEMPLATES_DIR
+from screening.i18n.fonts import cjk_path
+from screening.i18n.languages import LANGUAGE_NAMES, html_lang
+from screening.instrument import questionnaire
+from screening.instrument.explain import answer_text, explain
+from screening.instrument.vocabulary import SERVICES
+from screening.referral.pdf_text import segment_html
+from screening.referral.referrals import BASES, DEADLINE_HOURS, ITEMS, PRIORITIES, deadline
+
+TEMPLATES = TEMPLATES_DIR / "pdf"
+NOTO = Path("/usr/share/fonts/truetype/noto")
+PAPER = {"a4": "A4", "letter": "letter"}
+# (family, regular file, bold file): one family per script, Latin first so that
+# digits and punctuation come from one font whatever the language.
+PDF_FONTS = (
+    ("PDF Latin", NOTO / "NotoSans-Regular.ttf", NOTO / "NotoSans-Bold.ttf"),
+    ("PDF Thai", NOTO / "NotoSansThai-Regular.ttf", NOTO / "NotoSansThai-Bold.ttf"),
+    ("PDF Lao", NOTO / "NotoSansLao-Regular.ttf", NOTO / "NotoSansLao-Bold.ttf"),
+    ("PDF Khmer", NOTO / "NotoSansKhmer-Regular.ttf", NOTO / "NotoSansKhmer-Bold.ttf"),
+    ("PDF Myanmar", NOTO / "NotoSansMyanmar-Regular.ttf", NOTO / "NotoSansMyanmar-Bold.ttf"),
+    ("PDF CJK", cjk_path(400), cjk_path(700)),
+    ("PDF CJK Extra", cjk_path(400, full=True), cjk_path(400, full=True)),
+)
+QR_SCALE = 3
+
+
+def font_css():
+    """Return the @font-face rules and the family list for printed documents."""
+    rules = []
+    for family, regular, bold in PDF_FONTS:
+        for weight, path in ((400, regular), (700, bold)):
+            rules.append(
+                f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); font-weight: {weight}; }}'
+            )
+    families = ", ".join(f'"{family}"' for family, _r, _b in PDF_FONTS)
+    # Margin boxes take their font from the page, not from the document.
+    rules.append(f"html {{ font-family: {families}; }}")
+    rules.append(f"@page {{ font-family: {families}; }}")
+    return "\n".join(rules)
+
+
+def counter_text(message):
+    """Turn "Page %(page)s of %(pages)s", translated, into a CSS content value with counters."""
+    pieces = re.split(r"%\((page|pages)\)s", message)
+    out = []
+    for i, piece in enumerate(pieces):
+        if i % 2:
+            out.append(f"counter({piece})")
+        elif piece:
+            out.append(json.dumps(piece, ensure_ascii=False))
+    return " ".join(out)
+
+
+def qr_data_uri(reference):
+    """Return the case reference as a QR code image (SVG data URI)."""
+    return segno.make(reference, error="m").svg_data_uri(scale=QR_SCALE)
+
+
+def payload(screening, referral, person, answers, officer):
+    """Return the machine-readable referral attached to the PDF: codes and values, no rendered text."""
+    shared = json.loads(referral["shared_items"])
+    doc = {
+        "format": "trafficking-screening-referral/1",
+        "reference": screening["reference"],
+        "created_at": referral["created_at"],
+        "priority": referral["priority"],
+        "acknowledge_by": deadline(referral),
+        "receiving_organisation": referral["organisation_name"],
+        "referring_officer": {
+            "name": officer.get("full_name"),
+            "agency": officer.get("agency"),
+            "post": screening["post"],
+        },
+        "consent": {"referral": referral["consent"], "basis": referral["basis"], "shared_items": shared},
+        "services_requested": json.loads(referral["services"]),
+        "person": {k: person.get(k) or None for k in ("name", "contact", "date_of_birth") if k in shared},
+    }
+    if "nationality" in shared:
+        doc["person"]["nationality"] = answers.get("nationality")
+    if "answers" in shared:
+        doc["bank_version"] = screening["bank_version"]
+        doc["answers"] = answers
+        doc["assessment"] = json.loads(screening["assessment"])
+    return doc
+
+
+def _context(screening, referral, person, answers, officer, lang):
+    """Return what the referral template shows, rendered in the document's language."""
+    shared = json.loads(referral["shared_items"])
+    assessment = json.loads(screening["assessment"])
+    result = explain(assessment, json.loads(screening["evidence"]), answers)
+    nationality = questionnaire.BY_ID["nationality"]
+    return {
+        "doc_lang": html_lang(lang),
+        "screening": screening,
+        "referral": referral,
+        "officer": officer,
+        "person": person,
+        "shared": shared,
+        "items": ITEMS,
+        "assessment": assessment,
+        "result": result,
+        "priority": PRIORITIES[referral["priority"]],
+        "deadline": deadline(referral),
+        "deadline_hours": DEADLINE_HOURS[referral["priority"]],
+        "basis": BASES[referral["basis"]],
+        "services": [SERVICES[s] for s in json.loads(referral["services"]) if s in SERVICES],
+        "nationality": answer_text(nationality, answers["nationality"])[0] if answers.get("nationality") else None,
+        "qr": qr_data_uri(screening["reference"]),
+        "interview_language": LANGUAGE_NAMES.get(screening["interview_lang"], screening["interview_lang"]),
+    }
+
+
+def _html(template, context, lang):
+    with force_locale(lang):
+        page_label = counter_text(_("Page %(page)s of %(pages)s"))
+        return render_template(f"pdf/{template}", page_label=page_label, **context)
+
+
+def _stylesheets(paper, font_config):
+    """Return the style sheets; @font-face rules load only through a FontConfiguration."""
+    return [
+        CSS(string=font_css(), font_config=font_config),
+        CSS(filename=str(TEMPLATES / "print.css")),
+        CSS(string=f"@page {{ size: {PAPER[paper]}; }}"),
+    ]
+
+
+def render(html, paper="a4", attachment=None):
+    """Return PDF/A-3b bytes for one document's HTML."""
+    attachments = []
+    if attachment is not None:
+        attachments.append(
+            Attachment(
+                string=json.dumps(attachment, ensure_ascii=False, indent=2),
+                name="referral.json",
+                description="Referral (machine-readable)",
+                relationship="Data",
+            )
+        )
+    document = HTML(string=segment_html(html), base_url=str(TEMPLATES))
+    fonts = FontConfiguration()
+    return document.write_pdf(
+        stylesheets=_stylesheets(paper, fonts), font_config=fonts, pdf_variant="pdf/a-3b", attachments=attachments
+    )
+
+
+def layout(html, paper="a4"):
+    """Return WeasyPrint's laid-out document, for tests that inspect boxes."""
+    fonts = FontConfiguration()
+    document = HTML(string=segment_html(html), base_url=str(TEMPLATES))
+    return document.render(stylesheets=_stylesheets(paper, fonts), font_config=fonts)
+
+
+def referral_html(screening, referral, person, answers, officer, lang):
+    """Return the referral document's HTML in ``lang``."""
+    return _html("referral.html", _context(screening, referral, person, answers, officer, lang), lang)
+
+
+def info_html(screening, referral, organisation, lang):
+    """Return the person's "information for you" sheet's HTML in ``lang``."""
+    context = {
+        "doc_lang": html_lang(lang),
+        "screening": screening,
+        "referral": referral,
+        "organisation": organisation,
+        "qr": qr_data_uri(screening["reference"]),
+    }
+    return _html("info.html", context, lang)
