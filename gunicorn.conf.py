@@ -22,6 +22,6 @@ loglevel = "warning"
 def when_ready(_server):
     """Print the one-time setup link when the server starts with no accounts."""
     from screening import create_app
-    from screening.accounts.auth import print_setup_link_if_needed
+    from screening.accounts.setup import print_link_if_needed
 
-    print_setup_link_if_needed(create_app())
+    print_link_if_needed(create_app())

@@ -17,8 +17,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from screening import create_app, demo  # noqa: E402
-from screening.accounts import auth
+from screening.accounts import store  # noqa: E402
 from screening.db.connection import connect  # noqa: E402
+from screening.protection.audit import Actor  # noqa: E402
 
 TARGET_MS = 200
 PASSWORD = "bench password not for use"  # noqa: S105 - a throwaway account in a throwaway database
@@ -54,10 +55,10 @@ def main():
     if have < args.count:
         start = time.perf_counter()
         with app.app_context():
-            demo.seed(db, args.count - have, seed_value=have)
+            demo.seed(db, args.count - have, seed_value=have, actor=Actor.shell())
         print(f"seeded {args.count - have} screenings in {time.perf_counter() - start:.0f} s", flush=True)
     if not list(db.query("select 1 from users where username = 'bench.admin'")):
-        auth.create_user(db, "bench.admin", PASSWORD, "admin")
+        store.create(db, Actor.shell(), username="bench.admin", password=PASSWORD, role="admin")
     client = app.test_client()
     client.post("/login", data={"username": "bench.admin", "password": PASSWORD})
     total = next(db.query("select count(*) as n from screenings"))["n"]

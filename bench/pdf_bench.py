@@ -21,10 +21,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pypdf import PdfReader  # noqa: E402
 
 from screening import create_app, demo  # noqa: E402
-from screening.cases import records as cases
+from screening.cases import records as cases  # noqa: E402
 from screening.db.connection import connect  # noqa: E402
 from screening.i18n.languages import LANGUAGE_NAMES  # noqa: E402
-from screening.referral import pdf, referrals
+from screening.protection.audit import Actor  # noqa: E402
+from screening.referral import pdf, referrals  # noqa: E402
+from screening.referral import person as referral_person  # noqa: E402
 
 TARGET_SECONDS = 0.5
 TARGET_BYTES = 300 * 1024
@@ -39,11 +41,11 @@ def main():
         app = create_app({"SCREENING_DATA_DIR": folder})
         db = connect(app.config["SCREENING_DATABASE"])
         with app.app_context():
-            reference = demo.seed(db, 1, seed_value=1)[0]
+            reference = demo.seed(db, 1, seed_value=1, actor=Actor.shell())[0]
         screening = cases.find(db, reference)
         db.execute("update referrals set shared_items = ?", [json.dumps(list(referrals.ITEMS))])
         referral = referrals.for_case(db, screening["id"])[0]
-        person = referrals.person(db, screening["id"])
+        person = referral_person.stored(db, screening["id"])
         answers = cases.answers(db, screening["id"])
         officer = next(db.query("select * from users where id = ?", [referral["created_by"]]))
         targets = f"target <{TARGET_SECONDS}s, <{TARGET_BYTES // 1024}KB"

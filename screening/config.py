@@ -49,6 +49,7 @@ class Settings:
     encryption_key: str | None = field(default_factory=lambda: os.environ.get("SCREENING_ENCRYPTION_KEY"))
     retention_days: int = field(default_factory=lambda: _env_int("SCREENING_RETENTION_DAYS", RETENTION_DAYS))
     small_number: int = field(default_factory=lambda: _env_int("SCREENING_SMALL_NUMBER", SMALL_NUMBER))
+    proxies: int = field(default_factory=lambda: _env_int("SCREENING_PROXIES", 0))
     public_url: str = field(
         default_factory=lambda: os.environ.get(
             "SCREENING_PUBLIC_URL", f"http://127.0.0.1:{os.environ.get('PORT') or DEFAULT_PORT}"
@@ -76,6 +77,10 @@ ENVIRONMENT = {
     ),
     "SCREENING_RETENTION_DAYS": (
         "Days after a case ends before `flask data purge` erases what identifies the person (default 90)."
+    ),
+    "SCREENING_PROXIES": (
+        "How many reverse proxies stand in front (default 0); only then are their X-Forwarded-For and "
+        "X-Forwarded-Proto headers believed. Set 1 behind the one proxy of the README."
     ),
     "SCREENING_SMALL_NUMBER": 'Statistics show counts below this as "<N" (default 11: 1 to 10 show as <11).',
     "HOST": "make run: address to listen on (default 127.0.0.1; 0.0.0.0 for phones on the network).",

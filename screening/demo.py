@@ -11,17 +11,20 @@ import random
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from screening.accounts.auth import create_user
-from screening.cases import records as cases
+from screening.accounts import store
+from screening.cases import records
 from screening.config import PACKAGE_DIR
-from screening.db.connection import dumps, new_reference, write_transaction
-from screening.desk import statistics as stats
+from screening.db.connection import dumps, write_transaction
+from screening.db.references import new_reference
+from screening.desk import facts
 from screening.i18n.languages import supported
 from screening.instrument import questionnaire
 from screening.instrument.bank import NONE
 from screening.instrument.logic import evidence_of, walk
 from screening.instrument.scoring import assess
-from screening.referral import directory, followup, referrals
+from screening.protection import audit, crypto
+from screening.protection.audit import Actor
+from screening.referral import directory, followup, person, referrals
 from screening.referral.directory_csv import import_rows, read_csv
 
 DEMO_OFFICER = "demo.officer"
@@ -160,18 +163,21 @@ def answers_for(profile, rng):
             answers[question.id] = _default(question, rng)
 
 
-def _officer_id(db):
-    rows = list(db.query("select id from users where username = ?", [DEMO_OFFICER]))
-    if rows:
-        return rows[0]["id"]
-    return create_user(db, DEMO_OFFICER, secrets.token_urlsafe(16), "officer", must_change=True)
+def _officer(db, actor):
+    """Return the demo officer's account, created (by ``actor``) the first time."""
+    found = store.by_username(db, DEMO_OFFICER, active_only=False)
+    if found:
+        return found
+    password = secrets.token_urlsafe(16)
+    user_id = store.create(db, actor, username=DEMO_OFFICER, password=password, role="officer", must_change=True)
+    return store.get(db, user_id)
 
 
-def seed(db, count, seed_value=None):
-    """Create ``count`` completed demo screenings and return their references."""
+def seed(db, count, seed_value=None, *, actor):
+    """Create ``count`` completed demo screenings, made by the demo officer for ``actor``; return their references."""
     rng = random.Random(seed_value)  # noqa: S311 - fake data, not security
-    officer = _officer_id(db)
-    organisation = next(db.query("select organisation from users where id = ?", [officer]))["organisation"]
+    officer_row = _officer(db, actor)
+    officer, organisation = officer_row["id"], officer_row["organisation"] or ""
     end = datetime.now(UTC).replace(microsecond=0)
     references = []
     with write_transaction(db):
@@ -189,16 +195,17 @@ def seed(db, count, seed_value=None):
                     {
                         "reference": reference,
                         "officer_id": officer,
+                        "organisation": organisation,
                         "post": post,
                         "interview_lang": rng.choice(supported()),
                         "interpreter": rng.choice(["none", "independent"]),
                         "consent": "yes",
-                        "status": cases.COMPLETED,
+                        "status": records.COMPLETED,
                         "bank_version": questionnaire.VERSION,
                         "created_at": stamp,
                         "updated_at": stamp,
                         "ended_at": stamp,
-                        "evidence": cases.stored_evidence(evidence),
+                        "evidence": crypto.encrypt(dumps(evidence)),
                         "assessment": dumps(result),
                         "outcome": result["outcome"],
                         "rule": result["rule"],
@@ -213,57 +220,60 @@ def seed(db, count, seed_value=None):
                 {
                     "screening_id": screening_id,
                     "question_id": qid,
-                    "value": cases.stored_answer(qid, value),
+                    "value": records.stored_answer(qid, value)[0],
+                    "free_text": int(records.stored_answer(qid, value)[1]),
                     "answered_at": stamp,
                 }
                 for qid, value in answers.items()
             )
-            stats.record_facts(
-                db,
-                {"id": screening_id, "created_at": stamp, "officer_id": officer, "post": post},
-                answers,
-                evidence,
-                result,
-                organisation,
-            )
+            screening = {
+                "id": screening_id,
+                "created_at": stamp,
+                "officer_id": officer,
+                "organisation": organisation,
+                "post": post,
+            }
+            facts.record(db, screening, answers, evidence, result)
             references.append(reference)
-        _seed_referrals(db, rng, officer, references)
+        _seed_referrals(db, rng, Actor.of(officer_row), references)
         # The demo rewrites referral times after the fact: count everything again from the records.
-        stats.backfill_counts(db)
+        facts.recount(db)
+        audit.record(db, "demo_seed", actor, detail={"cases": count})
     return references
 
 
-def _seed_directory(db):
+def _seed_directory(db, actor):
     """Fill an empty directory with the example organisations; return the active ones."""
     if not directory.active_organisations(db):
         rows, errors = read_csv(EXAMPLE_DIRECTORY.read_bytes())
         if errors:
             raise RuntimeError("; ".join(errors))
-        import_rows(db, rows)
+        import_rows(db, actor, rows)
     return directory.active_organisations(db)
 
 
 def _seed_referrals(db, rng, officer, references):
     """Refer each demo case to an organisation its result suggests, with a consent record."""
-    organisations = _seed_directory(db)
+    organisations = _seed_directory(db, officer)
     by_kind = {}
     for org in organisations:
         by_kind.setdefault(org["kind"], org)
     for reference in references:
-        screening = cases.find(db, reference)
+        screening = records.find(db, reference)
         assessment = json.loads(screening["assessment"])
         wanted = [by_kind[k] for k in directory.suggested_kinds(assessment) if k in by_kind]
         if not wanted:
             continue
         organisation = wanted[0]
         consented = rng.random() < CONSENT_SHARE
-        referrals.save_person(db, screening["id"], f"Demo Person {reference[:4]}", "+00 000 000 000", "")
+        name = f"Demo Person {reference[:4]}"
+        person.save(db, officer, screening, name=name, contact="+00 000 000 000", date_of_birth="")
         try:
             referral_id = referrals.create(
                 db,
+                officer,
                 screening,
                 organisation,
-                officer,
                 consented=consented,
                 items=rng.sample(list(referrals.ITEMS), rng.randint(1, len(referrals.ITEMS))) if consented else [],
                 priority=referrals.default_priority(assessment),
@@ -283,7 +293,8 @@ def _follow_up(db, rng, officer, screening, referral_id):
     for status in path:
         moment += timedelta(hours=rng.randint(2, 96))
         referral = referrals.get(db, screening["id"], referral_id)
-        followup.advance(db, referral, status, officer, reason="Demo: no place free." if status == "declined" else None)
+        reason = "Demo: no place free." if status == "declined" else None
+        followup.advance(db, officer, screening, referral, status, reason=reason)
         stamp = moment.isoformat()
         db.execute("update referral_events set at = ? where id = (select max(id) from referral_events)", [stamp])
         if status in followup.ACKNOWLEDGING:

@@ -5,10 +5,10 @@ import re
 import pytest
 
 from screening import create_app
-from screening.accounts import auth
-from screening.accounts.auth import create_user
+from screening.accounts import passwords, store
 from screening.db.connection import connect, now
 from screening.instrument import questionnaire
+from screening.protection.audit import Actor
 from screening.referral import referrals
 
 PASSWORD = "a long test password"
@@ -42,7 +42,19 @@ IN_DANGER = {**SCAM_COMPOUND, "danger_now": "yes", "pressure": ["declined"]}
 @pytest.fixture(autouse=True)
 def cheap_password_hashing(monkeypatch):
     """Hash test passwords cheaply: scrypt's cost is the point in production, not in tests."""
-    monkeypatch.setattr(auth, "PASSWORD_METHOD", "pbkdf2:sha256:1000")
+    monkeypatch.setattr(passwords, "PASSWORD_METHOD", "pbkdf2:sha256:1000")
+
+
+def create_user(db, username, password, role, organisation=None, **options):
+    """Create an account as `flask users create` does (from the shell) and return its id."""
+    return store.create(
+        db, Actor.shell(), username=username, password=password, role=role, organisation=organisation, **options
+    )
+
+
+def actor(db, username="officer", address="192.0.2.1"):
+    """Return the Actor of an account, as a web request from ``address`` would make it."""
+    return Actor.of(store.by_username(db, username, active_only=False), address)
 
 
 @pytest.fixture
@@ -112,9 +124,9 @@ def refer(db, screening, organisation, officer_id, *, items=referrals.ITEMS, pri
     consent = {"consented": True, "reason": None, **given}
     referral_id = referrals.create(
         db,
+        Actor.of(store.get(db, officer_id)),
         screening,
         organisation,
-        officer_id,
         items=list(items),
         priority=priority,
         services=list(services),

@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from screening.accounts.auth import create_user, print_setup_link_if_needed
+from screening.accounts.setup import print_link_if_needed as print_setup_link_if_needed
 from screening.db.connection import connect
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, create_user
 
 GENERIC_LOGIN_ERROR = "The username or password is not right"
 ADMIN = {"username": "first.admin", "password": "a long admin password", "confirm": "a long admin password"}

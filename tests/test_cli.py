@@ -12,7 +12,7 @@ from screening.instrument import questionnaire
 from screening.instrument.logic import evidence_for
 from screening.instrument.scoring import assess
 from screening.protection import crypto
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, actor
 
 REFERENCE = re.compile(r"^[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}$")
 EXIT_BAD_INPUT = 2
@@ -226,7 +226,7 @@ def test_demo_seed_can_add_to_earlier_demo_data(runner, db):
 
 
 def test_demo_seed_refuses_when_a_real_screening_exists(runner, db, users):
-    cases.create(db, users["officer"], "Real post", "en", "none")
+    cases.create(db, actor(db), "Real post", "en", "none")
     result = runner.invoke(args=["demo", "seed", "--count", "3"])
     assert result.exit_code != 0
     assert "holds 1 real screening" in result.output
@@ -235,7 +235,7 @@ def test_demo_seed_refuses_when_a_real_screening_exists(runner, db, users):
 
 
 def test_demo_seed_with_force_adds_demo_cases_beside_real_ones(runner, db, users):
-    cases.create(db, users["officer"], "Real post", "en", "none")
+    cases.create(db, actor(db), "Real post", "en", "none")
     references = seeded(runner, "--count", "3", "--force")
     assert len(references) == 3
     counts = {r["demo"]: r["n"] for r in db.query("select demo, count(*) as n from screenings group by demo")}

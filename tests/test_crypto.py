@@ -7,9 +7,12 @@ import pytest
 from cryptography.fernet import Fernet, InvalidToken
 
 from screening import create_app
+from screening.accounts import store
+from screening.cases import casework
 from screening.cases import records as cases
 from screening.protection import audit, crypto
-from screening.referral import referrals
+from screening.protection.audit import Actor
+from screening.referral import followup, person, referrals
 from tests.conftest import IN_DANGER, add_organisation, refer
 
 NAME = "Sokha Chanthavong-Testperson"
@@ -17,22 +20,32 @@ CONTACT = "+855 12 987 654"
 BIRTH = "1999-02-03"
 CONCERN = "Her ticket was bought by a stranger who waited outside."
 REASON = "The controller is waiting outside the office right now."
+NOTE = "She asked us not to call her uncle, who found the job."
+DECLINED = "No bed free for a woman with a baby tonight."
 CONCERN_ANSWERS = {**IN_DANGER, "officer_concern": "yes", "officer_concern_reason": CONCERN}
 
 
 def identified_case(db, officer_id, organisation_id, suffix=""):
-    """Create a completed urgent case holding every kind of identifying data; return its row."""
-    screening = cases.create(db, officer_id, "Test post", "en", "none")
-    cases.record_consent(db, screening, True)
+    """Create a completed urgent case holding every kind of identifying data; return its row.
+
+    The person's details, the officer's concern in words, a referral without consent with its
+    written reason, a second referral declined with a reason, and a caseworker's note.
+    """
+    officer = Actor.of(store.get(db, officer_id))
+    screening = cases.create(db, officer, "Test post", "en", "none")
+    cases.record_consent(db, officer, screening, True)
     answers = {**CONCERN_ANSWERS, "officer_concern_reason": CONCERN + suffix, "age": 27}
-    cases.save_answers(db, screening, answers)
-    cases.end(db, screening, cases.COMPLETED)
+    cases.save_answers(db, officer, screening, "all", answers)
+    cases.end(db, officer, screening, cases.COMPLETED)
     screening = cases.find(db, screening["reference"])
-    referrals.save_person(db, screening["id"], NAME + suffix, CONTACT, BIRTH)
+    person.save(db, officer, screening, name=NAME + suffix, contact=CONTACT, date_of_birth=BIRTH)
     organisation = db["organisations"].get(organisation_id)
     refer(
         db, screening, organisation, officer_id, items=[], priority="emergency", consented=False, reason=REASON + suffix
     )
+    declined = refer(db, screening, organisation, officer_id)
+    followup.advance(db, officer, screening, declined, "declined", reason=DECLINED + suffix)
+    casework.add_note(db, officer, screening, NOTE + suffix)
     return cases.find(db, screening["reference"])
 
 
@@ -159,7 +172,7 @@ def test_values_stored_plain_before_encryption_are_encrypted_at_start(app, db, c
     db.execute("update referrals set basis_reason = ?", [REASON])
     create_app({"SCREENING_DATA_DIR": tmp_path, "TESTING": True})
     assert all(value.startswith(crypto.PREFIX) for value in raw_values(db))
-    assert referrals.person(db, case["id"])["name"] == NAME
+    assert person.stored(db, case["id"])["name"] == NAME
     assert referrals.for_case(db, case["id"])[0]["basis_reason"] == REASON
 
 
@@ -174,7 +187,9 @@ def test_values_stored_plain_before_encryption_are_encrypted_at_start(app, db, c
         ("people", "date_of_birth", "1"),
         ("answers", "value", "question_id = 'officer_concern_reason'"),
         ("screenings", "evidence", "1"),
-        ("referrals", "basis_reason", "1"),
+        ("referrals", "basis_reason", "basis = 'urgent'"),
+        ("referral_events", "reason", "status = 'declined'"),
+        ("notes", "text", "1"),
     ],
 )
 def test_each_identifying_field_is_stored_encrypted(db, case, table, column, where):
@@ -183,8 +198,11 @@ def test_each_identifying_field_is_stored_encrypted(db, case, table, column, whe
 
 
 def test_each_identifying_field_reads_back_as_it_was_written(db, case):
-    person = referrals.person(db, case["id"])
-    assert (person["name"], person["contact"], person["date_of_birth"]) == (NAME, CONTACT, BIRTH)
+    details = person.stored(db, case["id"])
+    assert (details["name"], details["contact"], details["date_of_birth"]) == (NAME, CONTACT, BIRTH)
+    assert casework.notes(db, case["id"])[0]["text"] == NOTE
+    declined = referrals.for_case(db, case["id"])[1]
+    assert followup.events(db, declined["id"])[-1]["reason"] == DECLINED
     assert cases.answers(db, case["id"])["officer_concern_reason"] == CONCERN
     assert json.loads(case["evidence"])["officer_concern"] == CONCERN
     assert referrals.for_case(db, case["id"])[0]["basis_reason"] == REASON
@@ -211,7 +229,7 @@ def test_a_copy_of_the_database_file_reveals_no_identity(app, client, db, interv
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     screening = cases.find(db, interview.reference)
-    assert referrals.person(db, screening["id"])["name"] == NAME
+    assert person.stored(db, screening["id"])["name"] == NAME
     assert referrals.for_case(db, screening["id"])[0]["basis_reason"] == REASON
     page = client.get(f"/s/{interview.reference}").get_data(as_text=True)
     assert CONCERN in page
@@ -251,13 +269,13 @@ def test_rotating_the_key_keeps_every_value_readable_and_the_old_key_opens_nothi
     assert keys[1] == old_key
     assert key_file.stat().st_mode & 0o777 == 0o600
     new_values = raw_values(db)
-    assert len(new_values) == len(old_values) == 6
+    assert len(new_values) == len(old_values) == 8
     for token in _tokens(new_values):
         with pytest.raises(InvalidToken):
             Fernet(old_key).decrypt(token)
         Fernet(keys[0]).decrypt(token)
-    person = referrals.person(db, case["id"])
-    assert (person["name"], person["contact"], person["date_of_birth"]) == (NAME, CONTACT, BIRTH)
+    details = person.stored(db, case["id"])
+    assert (details["name"], details["contact"], details["date_of_birth"]) == (NAME, CONTACT, BIRTH)
     assert cases.answers(db, case["id"])["officer_concern_reason"] == CONCERN
     assert json.loads(cases.find(db, case["reference"])["evidence"])["officer_concern"] == CONCERN
     assert referrals.for_case(db, case["id"])[0]["basis_reason"] == REASON
@@ -268,7 +286,7 @@ def test_rotating_the_key_keeps_every_value_readable_and_the_old_key_opens_nothi
     raw = file_bytes(app)
     assert not [token for token in _tokens(old_values) if token in raw], "an old token is left in the files"
     entry = audit.recent(db, 1)[0]
-    assert (entry["action"], json.loads(entry["detail"])) == ("key_rotate", {"values": 6})
+    assert (entry["action"], json.loads(entry["detail"])) == ("key_rotate", {"values": 8})
     assert entry["username"].startswith("shell:")
 
 
@@ -284,7 +302,7 @@ def test_a_rotated_key_file_still_opens_a_backup_made_before(app, runner, db, ca
     with other.app_context():
         from screening.db.connection import get_db
 
-        assert referrals.person(get_db(), case["id"])["name"] == NAME
+        assert person.stored(get_db(), case["id"])["name"] == NAME
 
 
 def test_a_running_server_notices_the_new_key_file(app, runner, db, case, tmp_path):
@@ -295,7 +313,7 @@ def test_a_running_server_notices_the_new_key_file(app, runner, db, case, tmp_pa
     assert ring.keys != before
     assert ring.keys[1:] == before
     with app.app_context():
-        assert referrals.person(db, case["id"])["name"] == NAME
+        assert person.stored(db, case["id"])["name"] == NAME
 
 
 def test_a_rotation_that_fails_rolls_back_and_loses_nothing(app, runner, db, case, tmp_path, monkeypatch):
@@ -312,7 +330,7 @@ def test_a_rotation_that_fails_rolls_back_and_loses_nothing(app, runner, db, cas
     assert len((tmp_path / crypto.KEY_FILE).read_text().split()) == 2
     fresh = create_app({"SCREENING_DATA_DIR": tmp_path, "TESTING": True})
     with fresh.app_context():
-        assert referrals.person(db, case["id"])["name"] == NAME
+        assert person.stored(db, case["id"])["name"] == NAME
         assert crypto.encrypt("x")
 
 
@@ -320,8 +338,8 @@ def test_with_keys_from_the_environment_rotation_uses_the_first_one(monkeypatch,
     old = Fernet.generate_key().decode()
     monkeypatch.setenv("SCREENING_ENCRYPTION_KEY", old)
     app = create_app({"SCREENING_DATA_DIR": tmp_path, "TESTING": True})
-    from screening.accounts.auth import create_user
     from screening.db.connection import connect
+    from tests.conftest import create_user
 
     db = connect(app.config["SCREENING_DATABASE"])
     case = identified_case(db, create_user(db, "officer", "a long test password", "officer"), add_organisation(db))
@@ -336,7 +354,7 @@ def test_with_keys_from_the_environment_rotation_uses_the_first_one(monkeypatch,
         Fernet(new).decrypt(token)
         with pytest.raises(InvalidToken):
             Fernet(old).decrypt(token)
-    assert referrals.person(db, case["id"])["name"] == NAME
+    assert person.stored(db, case["id"])["name"] == NAME
     db.close()
 
 
@@ -347,14 +365,14 @@ def test_rotating_to_a_key_the_environment_does_not_hold_is_refused(monkeypatch,
         from screening.db.connection import get_db
 
         with pytest.raises(crypto.CryptoError, match="put the new key first"):
-            crypto.rotate(get_db(), Fernet.generate_key().decode())
+            crypto.rotate(get_db(), Fernet.generate_key().decode(), actor=Actor.shell())
 
 
 def test_rotating_from_code_writes_the_key_file_before_re_encrypting(app, db, case, tmp_path):
     fresh = crypto.new_key()
     with app.app_context():
-        assert crypto.rotate(db, fresh) == 6
+        assert crypto.rotate(db, fresh, actor=Actor.shell()) == 8
     keys = (tmp_path / crypto.KEY_FILE).read_text().split()
     assert keys[0] == fresh
     assert len(keys) == 2
-    assert referrals.person(db, case["id"])["name"] == NAME
+    assert person.stored(db, case["id"])["name"] == NAME

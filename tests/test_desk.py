@@ -2,10 +2,18 @@
 
 import pytest
 
+from screening.accounts import store
 from screening.cases.records import find
 from screening.desk import search as desk
+from screening.protection.audit import Actor
 from screening.referral import followup, referrals
 from tests.conftest import IN_DANGER, Interview, add_organisation, refer
+
+
+def advance(db, referral, status, user_id, reason=None):
+    """Record a referral's next step as the account ``user_id`` would on the case page."""
+    screening = next(db.query("select * from screenings where id = ?", [referral["screening_id"]]))
+    followup.advance(db, Actor.of(store.get(db, user_id)), screening, referral, status, reason=reason)
 
 
 @pytest.fixture
@@ -72,7 +80,7 @@ def test_results_come_a_page_at_a_time(app, db, users):
     with app.app_context():
         from screening import demo
 
-        demo.seed(db, desk.PAGE_SIZE + 5, seed_value=2)
+        demo.seed(db, desk.PAGE_SIZE + 5, seed_value=2, actor=Actor.shell())
     admin = next(db.query("select * from users where username = 'admin'"))
     first, total = desk.search(db, admin, {}, page=1)
     second, _total = desk.search(db, admin, {}, page=2)
@@ -113,7 +121,7 @@ def test_a_referral_follows_its_steps_and_no_other(db, users, referral, path, al
     for status in path:
         current = referrals.get(db, referral["screening_id"], referral["id"])
         try:
-            followup.advance(db, current, status, users["officer"], reason="Full" if status == "declined" else None)
+            advance(db, current, status, users["officer"], reason="Full" if status == "declined" else None)
         except followup.IllegalTransition:
             outcome = False
             break
@@ -122,8 +130,8 @@ def test_a_referral_follows_its_steps_and_no_other(db, users, referral, path, al
 
 def test_a_declined_referral_needs_a_reason_and_records_who_and_when(db, users, referral):
     with pytest.raises(followup.IllegalTransition):
-        followup.advance(db, referral, "declined", users["officer"], reason="  ")
-    followup.advance(db, referral, "declined", users["supervisor"], reason="No space for men")
+        advance(db, referral, "declined", users["officer"], reason="  ")
+    advance(db, referral, "declined", users["supervisor"], reason="No space for men")
     steps = followup.events(db, referral["id"])
     assert [(s["status"], s["reason"], s["username"]) for s in steps] == [
         ("declined", "No space for men", "supervisor")
@@ -138,7 +146,7 @@ def test_an_unacknowledged_referral_past_its_deadline_is_overdue(db, users, thre
     user = next(db.query("select * from users where username = 'officer'"))
     assert [r["reference"] for r in desk.overdue_referrals(db, user)] == [three_cases["presumed"]]
     assert search(db, users["officer"], referral_status="overdue")[0] == {three_cases["presumed"]}
-    followup.advance(db, stale, "received", users["officer"])
+    advance(db, stale, "received", users["officer"])
     assert not followup.is_overdue(referrals.get(db, referral["screening_id"], referral["id"]))
     assert desk.overdue_referrals(db, user) == []
 
@@ -155,16 +163,16 @@ def test_the_post_filter_offers_the_posts_of_the_cases_one_may_see(client, inter
 
 
 def test_referral_counts_kept_as_referrals_move_equal_a_count_from_scratch(db, users, referral):
-    from screening.desk import statistics as stats
+    from screening.desk import facts, statistics
 
-    followup.advance(db, referral, "received", users["officer"])
+    advance(db, referral, "received", users["officer"])
     current = referrals.get(db, referral["screening_id"], referral["id"])
-    followup.advance(db, current, "accepted", users["officer"])
+    advance(db, current, "accepted", users["officer"])
     kept = sorted(tuple(r.values()) for r in db.query("select * from fact_counts where n > 0"))
-    stats.backfill_counts(db)
+    facts.recount(db)
     fresh = sorted(tuple(r.values()) for r in db.query("select * from fact_counts where n > 0"))
     assert kept == fresh
     user = next(db.query("select * from users where username = 'officer'"))
-    by_status, median = stats.referral_figures(db, user)
+    by_status, median = statistics.referral_figures(db, user)
     assert by_status == {"accepted": 1}
     assert median == 0

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from screening import create_app
-from screening.accounts.auth import create_user
 from screening.db.connection import connect
 from screening.i18n.languages import LANGUAGE_NAMES
 from screening.instrument.scoring import assess
@@ -24,7 +23,7 @@ from screening.referral.directory import (
     suggested_kinds,
 )
 from screening.referral.directory_csv import COLUMNS, MAX_IMPORT_ROWS, neutralise, unneutralise
-from tests.conftest import PASSWORD, Interview
+from tests.conftest import PASSWORD, Interview, create_user
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "screening" / "examples" / "directory-example.csv"
 HEADER = ",".join(COLUMNS)

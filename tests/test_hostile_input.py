@@ -6,8 +6,8 @@ import pytest
 from pypdf import PdfReader
 
 from screening.cases import records as cases
-from screening.referral import referrals
-from tests.conftest import IN_DANGER, add_organisation, refer
+from screening.referral import person
+from tests.conftest import IN_DANGER, actor, add_organisation, refer
 
 SCRIPT = "<script>alert(1)</script>"
 MARKUP = "<b>bold</b> & <img src=x onerror=alert(1)>"
@@ -61,7 +61,7 @@ def test_hostile_text_prints_as_text_in_the_pdf(app, interview, client, db, user
     interview.start(post=text)
     interview.run(IN_DANGER)
     screening = cases.find(db, interview.reference)
-    referrals.save_person(db, screening["id"], text, text, "")
+    person.save(db, actor(db), screening, name=text, contact=text, date_of_birth="")
     organisation = db["organisations"].get(add_organisation(db, name=f"EXAMPLE {text}"))
     referral = refer(db, screening, organisation, users["officer"])
     response = client.get(f"/s/{interview.reference}/referrals/{referral['id']}.pdf?lang=en")

@@ -14,9 +14,9 @@ from weasyprint.text.fonts import FontConfiguration
 
 from screening.cases import records as cases
 from screening.i18n.languages import LANGUAGE_NAMES
-from screening.referral import pdf, referrals
+from screening.referral import pdf, person
 from screening.referral.pdf_text import ZWSP
-from tests.conftest import IN_DANGER, add_organisation, refer
+from tests.conftest import IN_DANGER, actor, add_organisation, refer
 
 LOCALES = list(LANGUAGE_NAMES)
 
@@ -28,14 +28,15 @@ def referred(app, db, interview, users):
     interview.run(IN_DANGER)
     db.execute("update users set full_name = 'Officer Demo', agency = 'Demo Police' where username = 'officer'")
     screening = cases.find(db, interview.reference)
-    referrals.save_person(db, screening["id"], "Nguyễn Thị Demo", "+84 90 000 0000", "1999-02-03")
+    details = {"name": "Nguyễn Thị Demo", "contact": "+84 90 000 0000", "date_of_birth": "1999-02-03"}
+    person.save(db, actor(db), screening, **details)
     org_id = add_organisation(db)
     organisation = db["organisations"].get(org_id)
     referral = refer(
         db, screening, organisation, users["officer"], priority="emergency", services=["shelter", "medical"]
     )
     officer = next(db.query("select * from users where username = 'officer'"))
-    return screening, referral, referrals.person(db, screening["id"]), cases.answers(db, screening["id"]), officer
+    return screening, referral, person.stored(db, screening["id"]), cases.answers(db, screening["id"]), officer
 
 
 def referral_html(app, referred, lang):
@@ -126,12 +127,12 @@ def test_letter_paper_is_an_option(app, referred):
 
 
 def test_only_what_the_person_agreed_to_share_is_printed(app, db, referred, users):
-    screening, _referral, person, answers, officer = referred
+    screening, _referral, details, answers, officer = referred
     organisation = db["organisations"].get(add_organisation(db, name="EXAMPLE - Clinic", kind="medical"))
     referral = refer(db, screening, organisation, users["officer"], items=["nationality"], services=["medical"])
     with app.test_request_context():
-        html = pdf.referral_html(screening, referral, person, answers, officer, "en")
-        attachment = pdf.payload(screening, referral, person, answers, officer)
+        html = pdf.referral_html(screening, referral, details, answers, officer, "en")
+        attachment = pdf.payload(screening, referral, details, answers, officer)
     assert "Nguyễn Thị Demo" not in html
     assert "+84 90 000 0000" not in html
     assert "Not shared: no consent" in html

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from screening.cases import records as cases
 from screening.db.connection import connect
 from screening.protection import crypto
-from screening.referral import referrals
+from screening.referral import person, referrals
 from tests.conftest import IN_DANGER, Interview, add_organisation
 
 ADULT = {"child": False, "urgent": False, "outcome": "possible"}
@@ -225,7 +225,7 @@ def test_the_persons_details_are_kept_apart_and_validated(client, db, completed)
         f"/s/{completed}/person", data={"name": "Ma Demo", "contact": "+95 9 000", "date_of_birth": "2001-12-31"}
     )
     screening = cases.find(db, completed)
-    assert referrals.person(db, screening["id"])["name"] == "Ma Demo"
+    assert person.stored(db, screening["id"])["name"] == "Ma Demo"
     assert "Ma Demo" not in json.dumps(cases.answers(db, screening["id"]))
 
 

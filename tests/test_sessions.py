@@ -2,7 +2,7 @@
 
 import pytest
 
-from screening.accounts import passwords, sessions
+from screening.accounts import passwords, throttle
 from tests.conftest import PASSWORD, Interview
 
 WRONG = "not the password at all"
@@ -59,7 +59,7 @@ def test_changing_the_password_ends_every_other_session(app, client, db, users):
 
 
 def test_five_failures_lock_the_account_even_against_the_right_password(client, db, users):
-    for _attempt in range(sessions.MAX_ACCOUNT_FAILURES):
+    for _attempt in range(throttle.MAX_ACCOUNT_FAILURES):
         page = Interview(client).login(password=WRONG).get_data(as_text=True)
         assert "The username or password is not right, or the account is locked" in page
     assert next(db.query("select locked_until from users where username = 'officer'"))["locked_until"]
@@ -81,7 +81,7 @@ def test_an_unknown_account_and_a_locked_one_get_the_same_message(client, db, us
 
 
 def test_an_administrator_lifts_a_lockout(app, client, db, users):
-    for _attempt in range(sessions.MAX_ACCOUNT_FAILURES):
+    for _attempt in range(throttle.MAX_ACCOUNT_FAILURES):
         Interview(client).login(password=WRONG)
     admin = Interview(app.test_client())
     admin.login("admin")
@@ -93,7 +93,7 @@ def test_an_administrator_lifts_a_lockout(app, client, db, users):
 
 
 def test_many_failures_from_one_address_make_it_wait(client, db, users):
-    for n in range(sessions.MAX_ADDRESS_FAILURES):
+    for n in range(throttle.MAX_ADDRESS_FAILURES):
         Interview(client).login(username=f"guess{n}", password=WRONG)
     assert Interview(client).login(username="other").status_code == 200
     with client.session_transaction() as cookie:
@@ -102,11 +102,11 @@ def test_many_failures_from_one_address_make_it_wait(client, db, users):
 
 
 def test_a_success_resets_the_failure_count(client, db, users):
-    for _attempt in range(sessions.MAX_ACCOUNT_FAILURES - 1):
+    for _attempt in range(throttle.MAX_ACCOUNT_FAILURES - 1):
         Interview(client).login(password=WRONG)
     Interview(client).login()
     client.post("/logout")
-    for _attempt in range(sessions.MAX_ACCOUNT_FAILURES - 1):
+    for _attempt in range(throttle.MAX_ACCOUNT_FAILURES - 1):
         Interview(client).login(password=WRONG)
     assert next(db.query("select locked_until from users where username = 'officer'"))["locked_until"] is None
 

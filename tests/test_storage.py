@@ -11,16 +11,9 @@ import pytest
 
 from screening import create_app
 from screening.db import connection as storage
-from screening.db.connection import (
-    REFERENCE_ALPHABET,
-    connect,
-    get_db,
-    migrate,
-    migrations,
-    new_reference,
-    normalise_reference,
-    write_transaction,
-)
+from screening.db.connection import connect, get_db, migrate, write_transaction
+from screening.db.migrations import migrations
+from screening.db.references import REFERENCE_ALPHABET, new_reference, normalise_reference
 from screening.instrument import questionnaire
 from screening.views import interview as interview_views
 

@@ -1,18 +1,26 @@
-"""Password rules: long enough, not a common password, not the username.
+"""Passwords: the rules for a new one, and how they are stored and compared.
 
-The list of common passwords is the 30,000 most frequent ones that zxcvbn
-ships (from leaked password dumps). A common password with a few digits or
-symbols added is still common.
+Rules: long enough, not a common password, not the username. The list of common
+passwords is the 30,000 most frequent ones that zxcvbn ships (from leaked
+password dumps); a common password with a few digits or symbols added is still
+common. Storage: scrypt (memory-hard) through Werkzeug. A password is never
+compared alone: throttle.py is the one path that checks one, and counts failures.
 """
 
 import re
+import secrets
 from functools import lru_cache
 
-from flask_babel import lazy_gettext as _l
+from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+from screening.i18n.lazy import lazy_gettext as _l
 
 MIN_LENGTH = 12
 MAX_LENGTH = 200
+# scrypt is memory-hard; the tests swap in a cheap method to stay fast.
+PASSWORD_METHOD = "scrypt"  # noqa: S105 - a hashing method, not a password
+ONE_TIME_PASSWORD_BYTES = 12
 _DECORATION = re.compile(r"^[\d\W_]+|[\d\W_]+$")
 
 
@@ -35,3 +43,23 @@ def problem(password, username=""):
     if username and username.casefold() in lowered:
         return _l("The password must not contain the username")
     return None
+
+
+def hashed(password):
+    """Return the stored form of a password."""
+    return generate_password_hash(password, method=PASSWORD_METHOD)
+
+
+# A hash to compare against when the username does not exist, so that a wrong
+# username takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
+
+
+def matches(stored, password):
+    """Return whether ``password`` matches a stored hash (None: no account, compared all the same)."""
+    return check_password_hash(stored or _DUMMY_HASH, password) and stored is not None
+
+
+def one_time():
+    """Return a random one-time password, to be changed at the first login."""
+    return secrets.token_urlsafe(ONE_TIME_PASSWORD_BYTES)

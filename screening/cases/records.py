@@ -1,36 +1,49 @@
-"""Screenings as stored records: creating, finding (with the access check), answering, ending.
+"""Screenings as stored records: opening one, its answers, consent, ending and reopening it.
 
 Every function takes the database explicitly so that the web views, the command
-line and the demo seeder share one implementation. Answers store question ids
-and choice values, never rendered text, with the bank version they were given on.
-Answers in free text and the evidence document (which copies the officer's
-concern) are stored encrypted (crypto.py); the functions here return them readable.
+line and the demo seeder share one implementation; every change takes the
+``Actor`` who makes it and records its audit entry in the same transaction.
+Answers store question ids and choice values, never rendered text, with the
+bank version they were given on. Answers in words and the evidence document
+(which copies the officer's concern) are stored encrypted; the functions here
+return them readable. A case belongs for good to its officer's organisation at
+the time it is opened (access.py).
 """
 
 import json
 import sqlite3
 
-from screening.db.connection import dumps, new_reference, now, write_transaction
-from screening.desk import statistics as stats
+from screening.access import case_scope
+from screening.accounts import store
+from screening.db.connection import dumps, now, write_transaction
+from screening.db.references import new_reference
+from screening.desk import facts
+from screening.i18n.lazy import lazy_gettext as _l
 from screening.instrument import questionnaire
 from screening.instrument.logic import evidence_for
 from screening.instrument.scoring import assess
-from screening.protection import crypto
+from screening.protection import audit, crypto
 
 DRAFT, COMPLETED, REFUSED, STOPPED = "draft", "completed", "refused", "stopped"
-STATUSES = (DRAFT, COMPLETED, REFUSED, STOPPED)
-ROLES = ("officer", "supervisor", "admin")
-SEES_ALL = ("supervisor", "admin")
+STATUSES = {
+    DRAFT: _l("Not finished"),
+    COMPLETED: _l("Completed"),
+    REFUSED: _l("Refused"),
+    STOPPED: _l("Stopped"),
+}
 REFERENCE_ATTEMPTS = 5
+LIST_LIMIT = 200
 
 
-def create(db, officer_id, post, interview_lang, interpreter, demo=False):
-    """Create a draft screening and return its row."""
+def create(db, actor, post, interview_lang, interpreter, demo=False):
+    """Open a draft screening in the acting officer's organisation and return its row."""
     stamp = now()
+    organisation = store.organisation_of_account(db, actor.id)
     for _attempt in range(REFERENCE_ATTEMPTS):
         row = {
             "reference": new_reference(),
-            "officer_id": officer_id,
+            "officer_id": actor.id,
+            "organisation": organisation,
             "post": post,
             "interview_lang": interview_lang,
             "interpreter": interpreter,
@@ -41,7 +54,9 @@ def create(db, officer_id, post, interview_lang, interpreter, demo=False):
             "demo": int(demo),
         }
         try:
-            db["screenings"].insert(row)
+            with write_transaction(db):
+                db["screenings"].insert(row)
+                audit.record(db, "case_create", actor, reference=row["reference"], detail={"lang": interview_lang})
         except sqlite3.IntegrityError:
             continue  # a reference collision: astronomically rare, so simply draw again
         return find(db, row["reference"])
@@ -50,103 +65,58 @@ def create(db, officer_id, post, interview_lang, interpreter, demo=False):
 
 def find(db, reference):
     """Return the screening with this reference (evidence decrypted), without any access check (internal use)."""
-    rows = list(db.query("select * from screenings where reference = ?", [reference]))
-    if not rows:
+    row = next(db.query("select * from screenings where reference = ?", [reference]), None)
+    if row is None:
         return None
-    return {**rows[0], "evidence": crypto.decrypt(rows[0]["evidence"])}
-
-
-def is_free_text(question_id):
-    """Return whether answers to this question are the officer's own words (stored encrypted)."""
-    question = questionnaire.BY_ID.get(question_id)
-    return question is not None and question.kind in crypto.FREE_TEXT_KINDS
+    return {**row, "evidence": crypto.decrypt(row["evidence"])}
 
 
 def stored_answer(question_id, value):
-    """Return an answer as stored: JSON, encrypted when it is free text."""
+    """Return (stored text, whether it is free text) for an answer: JSON, encrypted when written in words."""
+    question = questionnaire.BY_ID.get(question_id)
+    free_text = question is not None and question.is_free_text
     text = dumps(value)
-    return crypto.encrypt(text) if is_free_text(question_id) else text
-
-
-def stored_evidence(evidence):
-    """Return an evidence document as stored: encrypted JSON."""
-    return crypto.encrypt(dumps(evidence))
-
-
-def can_see(user, screening, db):
-    """Return whether this account may see this screening.
-
-    An officer sees their own; a supervisor or an administrator sees those of
-    every officer of the same organisation, and no other.
-    """
-    if screening["officer_id"] == user["id"]:
-        return True
-    if user["role"] not in SEES_ALL:
-        return False
-    rows = list(db.query("select organisation from users where id = ?", [screening["officer_id"]]))
-    return bool(rows) and (rows[0]["organisation"] or "") == (user.get("organisation") or "")
-
-
-def get_for(db, reference, user):
-    """Return the screening if it exists and ``user`` may see it, else None (shown as a 404)."""
-    screening = find(db, reference) if reference else None
-    if screening is None or not can_see(user, screening, db):
-        return None
-    return screening
-
-
-def list_for(db, user, limit=200):
-    """Return the screenings this account may see: drafts first, then the newest."""
-    sql = (
-        "select s.reference, s.created_at, s.updated_at, s.status, s.outcome, s.urgent, s.child, s.post "
-        "from screenings s join users o on o.id = s.officer_id "
-        "where s.officer_id = :officer or (:all and coalesce(o.organisation, '') = :organisation) "
-        "order by s.status = 'draft' desc, s.updated_at desc, s.id desc limit :limit"
-    )
-    params = {
-        "all": user["role"] in SEES_ALL,
-        "officer": user["id"],
-        "organisation": user.get("organisation") or "",
-        "limit": limit,
-    }
-    return list(db.query(sql, params))
+    return (crypto.encrypt(text) if free_text else text), free_text
 
 
 def answers(db, screening_id):
     """Return the stored answers of a screening as question id -> value."""
-    rows = db.query("select question_id, value from answers where screening_id = ?", [screening_id])
-    return {row["question_id"]: json.loads(_readable(row["question_id"], row["value"])) for row in rows}
+    rows = db.query("select question_id, value, free_text from answers where screening_id = ?", [screening_id])
+    return {
+        row["question_id"]: json.loads(crypto.decrypt(row["value"]) if row["free_text"] else row["value"])
+        for row in rows
+    }
 
 
-def _readable(question_id, stored):
-    return crypto.decrypt(stored) if is_free_text(question_id) else stored
-
-
-def save_answers(db, screening, values):
-    """Store a page of answers and touch the screening, in one transaction."""
+def save_answers(db, actor, screening, page_id, values):
+    """Store a page of answers and touch the screening, in one transaction with its audit entry."""
     stamp = now()
     with write_transaction(db):
         for question_id, value in values.items():
+            stored, free_text = stored_answer(question_id, value)
             db.execute(
-                "insert into answers (screening_id, question_id, value, answered_at) values (?, ?, ?, ?) "
-                "on conflict (screening_id, question_id) do update set value = excluded.value, "
-                "answered_at = excluded.answered_at",
-                [screening["id"], question_id, stored_answer(question_id, value), stamp],
+                "insert into answers (screening_id, question_id, value, answered_at, free_text) "
+                "values (?, ?, ?, ?, ?) on conflict (screening_id, question_id) do update set "
+                "value = excluded.value, answered_at = excluded.answered_at, free_text = excluded.free_text",
+                [screening["id"], question_id, stored, stamp, int(free_text)],
             )
         db.execute(
             "update screenings set updated_at = ?, bank_version = ? where id = ?",
             [stamp, questionnaire.VERSION, screening["id"]],
         )
+        audit.record(db, "edit_answers", actor, reference=screening["reference"], detail={"page": page_id})
 
 
-def record_consent(db, screening, agreed):
+def record_consent(db, actor, screening, agreed):
     """Record the person's answer to the consent script; a refusal ends the screening."""
     stamp = now()
     status, ended = (DRAFT, None) if agreed else (REFUSED, stamp)
-    db.execute(
-        "update screenings set consent = ?, status = ?, ended_at = ?, updated_at = ? where id = ?",
-        ["yes" if agreed else "no", status, ended, stamp, screening["id"]],
-    )
+    with write_transaction(db):
+        db.execute(
+            "update screenings set consent = ?, status = ?, ended_at = ?, updated_at = ? where id = ?",
+            ["yes" if agreed else "no", status, ended, stamp, screening["id"]],
+        )
+        audit.record(db, "consent", actor, reference=screening["reference"], detail={"agreed": agreed})
 
 
 def assessment_of(db, screening):
@@ -155,19 +125,17 @@ def assessment_of(db, screening):
     return evidence, assess(evidence)
 
 
-def end(db, screening, status, stop_reason=None):
-    """Score the answers given so far and end the screening as completed or stopped.
+def end(db, actor, screening, status, stop_reason=None):
+    """Score the answers given so far and end the screening as completed or stopped; return the assessment.
 
-    A completed screening also leaves its de-identified facts for the statistics, in the
-    same transaction as its new status.
+    A completed screening also leaves its de-identified facts for the statistics; both, the
+    new status and the audit entry commit together.
     """
     with write_transaction(db):
         evidence, result = assessment_of(db, screening)
         stamp = now()
         if status == COMPLETED:
-            officer = next(db.query("select organisation from users where id = ?", [screening["officer_id"]]))
-            given = answers(db, screening["id"])
-            stats.record_facts(db, screening, given, evidence, result, officer["organisation"])
+            facts.record(db, screening, answers(db, screening["id"]), evidence, result)
         db.execute(
             "update screenings set status = ?, stop_reason = ?, ended_at = ?, updated_at = ?, evidence = ?, "
             "assessment = ?, outcome = ?, rule = ?, urgent = ?, child = ? where id = ?",
@@ -176,7 +144,7 @@ def end(db, screening, status, stop_reason=None):
                 stop_reason,
                 stamp,
                 stamp,
-                stored_evidence(evidence),
+                crypto.encrypt(dumps(evidence)),
                 dumps(result),
                 result["outcome"],
                 result["rule"],
@@ -185,23 +153,41 @@ def end(db, screening, status, stop_reason=None):
                 screening["id"],
             ],
         )
+        action, detail = ("complete", None) if status == COMPLETED else ("stop", {"why": stop_reason})
+        audit.record(db, action, actor, reference=screening["reference"], detail=detail)
     return result
 
 
-def reopen(db, screening):
-    """Turn a stopped screening back into a draft so the interview can go on."""
-    db.execute(
-        "update screenings set status = ?, ended_at = null, updated_at = ? where id = ? and status = ?",
-        [DRAFT, now(), screening["id"], STOPPED],
+def reopen(db, actor, screening):
+    """Turn a stopped screening back into a draft so the interview can go on; return whether it was stopped."""
+    with write_transaction(db):
+        cursor = db.execute(
+            "update screenings set status = ?, ended_at = null, updated_at = ? where id = ? and status = ?",
+            [DRAFT, now(), screening["id"], STOPPED],
+        )
+        if cursor.rowcount:
+            audit.record(db, "reopen", actor, reference=screening["reference"])
+    return bool(cursor.rowcount)
+
+
+def listing(db, user, limit=LIST_LIMIT):
+    """Return the cases ``user`` sees (access.case_scope): drafts first, then the newest."""
+    scope, params = case_scope(user)
+    sql = (
+        "select s.reference, s.created_at, s.updated_at, s.status, s.outcome, s.urgent, s.child, s.post "  # noqa: S608
+        f"from screenings s where {scope} "
+        "order by s.status = 'draft' desc, s.updated_at desc, s.id desc limit :limit"
     )
+    return list(db.query(sql, {**params, "limit": limit}))
 
 
 def last_post(db, officer_id):
     """Return the post this officer recorded most recently, to prefill the next screening."""
-    rows = list(
+    row = next(
         db.query(
             "select post from screenings where officer_id = ? and post is not null order by id desc limit 1",
             [officer_id],
-        )
+        ),
+        None,
     )
-    return rows[0]["post"] if rows else ""
+    return row["post"] if row else ""

@@ -1,12 +1,14 @@
 """The caseworker's desk: find cases by what is known about them, a page at a time, and overdue referrals.
 
-Every query is limited to what the account may see: an officer their own cases,
-a supervisor or an administrator those of their organisation's officers.
+Every query is limited to the cases the account sees (access.case_scope): an
+officer their own, a supervisor or an administrator those of their organisation.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from screening.db.connection import normalise_reference
+from screening.access import case_scope
+from screening.accounts import store
+from screening.db.references import normalise_reference
 from screening.referral.referrals import DEADLINE_HOURS
 
 PAGE_SIZE = 25
@@ -16,16 +18,6 @@ SORTS = {
     "updated": "s.updated_at desc, s.id desc",
 }
 YES_NO = {"yes": 1, "no": 0}
-
-
-def _scope(user):
-    """Return the condition on screenings s for what an account may see (no join: indexes stay usable)."""
-    if user["role"] in ("supervisor", "admin"):
-        return (
-            "s.officer_id in (select id from users where coalesce(organisation, '') = :organisation)",
-            {"organisation": user.get("organisation") or ""},
-        )
-    return "s.officer_id = :me", {"me": user["id"]}
 
 
 def _overdue_condition(moment):
@@ -40,8 +32,14 @@ def _overdue_condition(moment):
     return "r.status = 'sent' and (" + " or ".join(parts) + ")", params
 
 
-def _conditions(filters, moment):
-    """Turn the desk's filters into SQL conditions on screenings s and users u, with parameters."""
+def day_after(text):
+    """Return the ISO date after a typed date, or None when there is none (the last day of the calendar)."""
+    day = date.fromisoformat(text)
+    return None if day == date.max else (day + timedelta(days=1)).isoformat()
+
+
+def _conditions(db, filters, moment):
+    """Turn the desk's filters (dates already checked) into SQL conditions on screenings s, with parameters."""
     where, params = [], {}
     reference = normalise_reference(filters.get("reference"))
     if filters.get("reference"):
@@ -50,9 +48,9 @@ def _conditions(filters, moment):
     if filters.get("date_from"):
         where.append("s.created_at >= :date_from")
         params["date_from"] = filters["date_from"]
-    if filters.get("date_to"):
+    if filters.get("date_to") and day_after(filters["date_to"]):
         where.append("s.created_at < :date_to")
-        params["date_to"] = (datetime.fromisoformat(filters["date_to"]) + timedelta(days=1)).date().isoformat()
+        params["date_to"] = day_after(filters["date_to"])
     for column in ("status", "outcome"):
         if filters.get(column):
             where.append(f"s.{column} = :{column}")
@@ -65,8 +63,8 @@ def _conditions(filters, moment):
         where.append("s.post = :post")
         params["post"] = filters["post"]
     if filters.get("officer"):
-        where.append("s.officer_id = (select id from users where username = :officer)")
-        params["officer"] = filters["officer"]
+        where.append("s.officer_id = :officer")
+        params["officer"] = store.id_of(db, filters["officer"])
     referral_status = filters.get("referral_status")
     if referral_status == "overdue":
         condition, extra = _overdue_condition(moment)
@@ -83,32 +81,33 @@ def _conditions(filters, moment):
 def search(db, user, filters, page=1, sort="newest", moment=None):
     """Return (rows of this page, total count) of the cases matching ``filters`` that ``user`` may see."""
     moment = moment or datetime.now(UTC)
-    scope, params = _scope(user)
-    where, extra = _conditions(filters, moment)
+    scope, params = case_scope(user)
+    where, extra = _conditions(db, filters, moment)
     params.update(extra)
     condition = " and ".join([scope, *where])
     base = f"from screenings s where {condition}"  # noqa: S608 - built from constants
     total = next(db.query(f"select count(*) as n {base}", params))["n"]  # noqa: S608 - built from constants
     overdue, overdue_params = _overdue_condition(moment)
-    # For the page itself the officer test is written "+s.officer_id": the unary plus keeps
-    # SQLite from fetching every case of the scope by officer and sorting them all, so it
-    # walks the date index and stops after a page (0.3 ms instead of 200 ms on 100,000 cases).
-    paged = f"from screenings s where {' and '.join([scope.replace('s.officer_id', '+s.officer_id', 1), *where])}"
+    # For the page itself the scope is written with unary pluses: they keep SQLite from fetching
+    # every case of the scope by organisation and sorting them all, so it walks the date index
+    # and stops after a page (well under a millisecond instead of 200 ms on 100,000 cases).
+    paged_scope = scope.replace("s.organisation", "+s.organisation").replace("s.officer_id", "+s.officer_id")
+    paged = f"from screenings s where {' and '.join([paged_scope, *where])}"
     sql = (
         "select s.reference, s.created_at, s.updated_at, s.status, s.outcome, s.urgent, s.child, s.post, "  # noqa: S608
-        "(select username from users where id = s.officer_id) as officer, "
-        "(select count(*) from referrals r where r.screening_id = s.id) as referrals, "
+        "s.officer_id, (select count(*) from referrals r where r.screening_id = s.id) as referrals, "
         f"(select count(*) from referrals r where r.screening_id = s.id and {overdue}) as overdue "
         f"{paged} order by {SORTS.get(sort, SORTS['newest'])} limit :limit offset :offset"
     )
     page = max(1, page)
     rows = list(db.query(sql, {**params, **overdue_params, "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE}))
-    return rows, total
+    names = store.usernames(db, [row["officer_id"] for row in rows])
+    return [{**row, "officer": names.get(row["officer_id"])} for row in rows], total
 
 
 def posts(db, user):
     """Return the posts of the cases this account may see, for the desk's post filter."""
-    scope, params = _scope(user)
+    scope, params = case_scope(user)
     sql = f"select distinct s.post from screenings s where {scope} and s.post is not null order by s.post"  # noqa: S608
     return [row["post"] for row in db.query(sql, params)]
 
@@ -116,7 +115,7 @@ def posts(db, user):
 def overdue_referrals(db, user, moment=None, limit=50):
     """Return the referrals past their deadline without acknowledgement, oldest first."""
     moment = moment or datetime.now(UTC)
-    scope, params = _scope(user)
+    scope, params = case_scope(user)
     condition, extra = _overdue_condition(moment)
     sql = (
         "select r.id, r.priority, r.created_at, s.reference, o.name as organisation_name "  # noqa: S608

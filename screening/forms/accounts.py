@@ -1,19 +1,16 @@
 """Forms for accounts: logging in, the first administrator, passwords, and accounts an administrator keeps."""
 
 from flask import g
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, StringField
 from wtforms.validators import AnyOf, EqualTo, InputRequired, Optional, Regexp, ValidationError
 
+from screening.access import ROLE_NAMES, ROLES
 from screening.accounts import passwords
-from screening.cases.records import ROLES
-from screening.forms.interview import at_most, options, plain_text, strip
-from screening.instrument.vocabulary import ROLE_NAMES
+from screening.forms.fields import at_most, limit, options, plain_text, strip
+from screening.i18n.lazy import lazy_gettext as _l
 
 USERNAME_PATTERN = r"^[A-Za-z0-9._-]{3,40}$"
-NAME_MAX = 100
-USERNAME_MAX = 40
 
 
 def strong_password(form, field):
@@ -52,10 +49,7 @@ class LoginForm(FlaskForm):
 
     username = StringField(
         _l("Username"),
-        validators=[
-            InputRequired(message=_l("Enter your username")),
-            at_most(USERNAME_MAX),
-        ],
+        validators=[InputRequired(message=_l("Enter your username")), at_most(limit("username")), plain_text],
     )
     password = PasswordField(_l("Password"), validators=[InputRequired(message=_l("Enter your password"))])
 
@@ -95,19 +89,11 @@ class AccountForm(FlaskForm):
     organisation = StringField(
         _l("Organisation"),
         filters=[strip],
-        validators=[
-            Optional(),
-            at_most(NAME_MAX),
-            plain_text,
-        ],
+        validators=[Optional(), at_most(limit("name")), plain_text],
     )
     full_name = StringField(
         _l("Full name"),
         filters=[strip],
-        validators=[
-            Optional(),
-            at_most(NAME_MAX),
-            plain_text,
-        ],
+        validators=[Optional(), at_most(limit("name")), plain_text],
     )
     active = BooleanField(_l("The account may log in"), default=True)

@@ -1,15 +1,12 @@
 """Forms for casework on a case: notes, links to earlier screenings, referral follow-up, erasure."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
-from screening.cases.casework import NOTE_MAX
-from screening.forms.interview import at_most, options, plain_text, strip, unicode_burmese
+from screening.forms.fields import options, strip, typed_text
+from screening.i18n.lazy import lazy_gettext as _l
 from screening.referral.followup import STATUSES
-
-REASON_MAX = 500
 
 
 class NoteForm(FlaskForm):
@@ -18,12 +15,7 @@ class NoteForm(FlaskForm):
     text = TextAreaField(
         _l("Add a note"),
         filters=[strip],
-        validators=[
-            DataRequired(message=_l("Write the note first")),
-            at_most(NOTE_MAX),
-            plain_text,
-            unicode_burmese,
-        ],
+        validators=[DataRequired(message=_l("Write the note first")), *typed_text("note")],
     )
 
 
@@ -49,12 +41,7 @@ class FollowupForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason, if the organisation declined"),
         filters=[strip],
-        validators=[
-            Optional(),
-            at_most(REASON_MAX),
-            plain_text,
-            unicode_burmese,
-        ],
+        validators=[Optional(), *typed_text("reason")],
     )
 
 

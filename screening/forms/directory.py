@@ -4,14 +4,15 @@ WTForms' built-in messages are not in our catalogs, so every validator here
 carries its own translatable message.
 """
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Optional, Regexp, ValidationError
 
-from screening.forms.interview import at_most, options, plain_text, strip, unicode_burmese
+from screening.forms.fields import at_most, options, plain_text, strip, unicode_burmese
 from screening.i18n.languages import LANGUAGE_NAMES
+from screening.i18n.lazy import lazy_gettext as _l
 from screening.referral.directory import EMAIL_PATTERN, KINDS, MAX_LENGTHS, name_key, parse_languages
 from screening.referral.directory_csv import MAX_IMPORT_BYTES
 
@@ -47,7 +48,7 @@ class OrganisationForm(FlaskForm):
     languages = StringField(
         _l("Languages spoken"),
         filters=[strip],
-        validators=[Optional(), _at_most("languages")],
+        validators=[Optional(), plain_text, _at_most("languages")],
     )
     phone = _text(_l("Phone"), "phone")
     email = StringField(
@@ -56,6 +57,7 @@ class OrganisationForm(FlaskForm):
         validators=[
             Optional(),
             Regexp(EMAIL_PATTERN, message=_l("Enter an email address such as name@example.org")),
+            plain_text,
             _at_most("email"),
         ],
     )
@@ -86,8 +88,9 @@ class OrganisationForm(FlaskForm):
         """Accept only language codes the app knows."""
         unknown = parse_languages(field.data or "")[1]
         if unknown:
+            # Formatted now, not lazily: the code was typed by someone (i18n/lazy.py).
             raise ValidationError(
-                _l(
+                _(
                     "'%(code)s' is not a language code this app knows. Use codes from the list, such as th,km,en",
                     code=unknown[0],
                 )

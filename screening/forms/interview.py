@@ -1,75 +1,26 @@
-"""Forms: the officer's set-up and consent forms, and one form class built per question page.
+"""Forms of the interview: the officer's set-up, consent and stop forms, and one form class built per question page.
 
 Every field of a question page is named by its question id and every choice by
 its stable value. WTForms' built-in messages are not in our catalogs, so every
 validator here carries its own translatable message.
 """
 
-import re
-
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     Field,
     RadioField,
-    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import AnyOf, DataRequired, InputRequired, ValidationError
 
-from screening.i18n import zawgyi
+from screening.forms.fields import at_most, options, plain_text, strip, typed_text, unicode_burmese
 from screening.i18n.languages import LANGUAGE_NAMES, supported
+from screening.i18n.lazy import lazy_gettext as _l
 from screening.instrument.bank import ALTERNATIVES, EXCLUSIVE
-
-POST_MAX = 100
-
-
-def strip(value):
-    """Trim spaces around typed text, so that spaces alone count as nothing typed."""
-    return value.strip() if isinstance(value, str) else value
-
-
-# Control characters and bidirectional overrides can hide or reorder what a
-# reader sees (a name that displays as something else); no field needs them.
-HIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def at_most(maximum):
-    """Return a length limit with its translated message."""
-    return Length(max=maximum, message=_l("Use at most %(max)d characters", max=maximum))
-
-
-def plain_text(form, field):
-    """Refuse invisible control characters and text-direction overrides in typed text."""
-    if field.data and HIDDEN_CHARACTERS.search(field.data):
-        raise ValidationError(_l("Remove the invisible control characters from this text"))
-
-
-def unicode_burmese(form, field):
-    """Refuse Burmese typed in the Zawgyi encoding; offer the Unicode conversion to check and save.
-
-    Phones set up for Zawgyi produce text that looks like Burmese but is not
-    Unicode: stored, it would be unreadable and unsearchable elsewhere.
-    """
-    converted = zawgyi.to_unicode(field.data or "")
-    if converted is not None:
-        field.data = converted
-        raise ValidationError(
-            _l(
-                "This Burmese text was typed in the old Zawgyi encoding. "
-                "It is converted to Unicode below: check it and save again."
-            )
-        )
-
-
-def options(pairs):
-    """Return WTForms choices from (value, label) pairs."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
 
 STOP_REASONS = {
     "person_asked": _l("The person asked to stop"),
@@ -91,12 +42,7 @@ class StartForm(FlaskForm):
     post = StringField(
         _l("Post or location"),
         filters=[strip],
-        validators=[
-            DataRequired(message=_l("Enter the post or location")),
-            plain_text,
-            unicode_burmese,
-            at_most(POST_MAX),
-        ],
+        validators=[DataRequired(message=_l("Enter the post or location")), *typed_text("post")],
     )
     interview_lang = SelectField(_l("The person's language"), validate_choice=False)
     interpreter = RadioField(
@@ -168,7 +114,7 @@ class NumberOrAlternative(Field):
     Native digits (Thai, Lao, Khmer, Burmese) are read as numbers.
     """
 
-    def __init__(self, label=None, minimum=0, maximum=120, alternatives=(), **kwargs):
+    def __init__(self, label, minimum, maximum, alternatives=(), **kwargs):
         super().__init__(label, **kwargs)
         self.minimum, self.maximum, self.alternatives = minimum, maximum, tuple(alternatives)
         self.typed = ""

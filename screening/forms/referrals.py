@@ -2,16 +2,15 @@
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Optional, ValidationError
 
-from screening.forms.interview import at_most, options, plain_text, strip, unicode_burmese
+from screening.forms.fields import at_most, limit, options, plain_text, strip, typed_text
+from screening.i18n.lazy import lazy_gettext as _l
 from screening.instrument.vocabulary import SERVICES
 from screening.referral.referrals import ITEMS, PRIORITIES
 
-NAME_MAX, CONTACT_MAX, REASON_MAX = 100, 200, 500
 OLDEST_BIRTH_YEAR = 1900
 
 
@@ -19,14 +18,14 @@ class PersonForm(FlaskForm):
     """The person's identifying details, asked only when a referral needs them."""
 
     name = StringField(
-        _l("Name"), filters=[strip], validators=[Optional(), at_most(NAME_MAX), plain_text, unicode_burmese]
+        _l("Name"), filters=[strip], validators=[Optional(), *typed_text("name")]
     )
     contact = StringField(
         _l("Contact details"),
         filters=[strip],
-        validators=[Optional(), at_most(CONTACT_MAX), plain_text, unicode_burmese],
+        validators=[Optional(), *typed_text("contact")],
     )
-    date_of_birth = StringField(_l("Date of birth"), filters=[strip], validators=[Optional()])
+    date_of_birth = StringField(_l("Date of birth"), filters=[strip], validators=[Optional(), plain_text])
 
     def validate_date_of_birth(self, field):
         """Accept a real date in the past, written as on the date picker (YYYY-MM-DD)."""
@@ -71,7 +70,7 @@ class ReferForm(FlaskForm):
     reason = TextAreaField(
         _l("Your reason, if the person did not agree"),
         filters=[strip],
-        validators=[Optional(), at_most(REASON_MAX), plain_text, unicode_burmese],
+        validators=[Optional(), *typed_text("reason")],
     )
 
     def validate_organisation(self, field):
@@ -94,9 +93,7 @@ class OfficerForm(FlaskForm):
     """How the officer is named on referrals."""
 
     full_name = StringField(
-        _l("Your name as printed on referrals"), filters=[strip], validators=[Optional(), at_most(NAME_MAX), plain_text]
+        _l("Your name as printed on referrals"), filters=[strip], validators=[Optional(), *typed_text("name")]
     )
-    agency = StringField(
-        _l("Agency or organisation"), filters=[strip], validators=[Optional(), at_most(NAME_MAX), plain_text]
-    )
-    phone = StringField(_l("Phone"), filters=[strip], validators=[Optional(), at_most(CONTACT_MAX), plain_text])
+    agency = StringField(_l("Agency or organisation"), filters=[strip], validators=[Optional(), *typed_text("name")])
+    phone = StringField(_l("Phone"), filters=[strip], validators=[Optional(), at_most(limit("contact")), plain_text])

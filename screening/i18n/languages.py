@@ -120,19 +120,6 @@ def select_locale():
     return best.replace("-", "_") if best else default
 
 
-def remember_choice():
-    """Keep an explicit ``?lang=`` choice in the session and as the account's preference."""
-    from screening.db.connection import get_db
-
-    asked = request.args.get("lang")
-    if asked not in supported():
-        return
-    session["lang"] = asked
-    user = g.get("user")
-    if user and user.get("locale") != asked:
-        get_db().execute("update users set locale = ? where id = ?", [asked, user["id"]])
-
-
 def current_code():
     """Return the code of the interface locale in use (zh_Hans, not zh_Hans_CN)."""
     locale = get_locale()

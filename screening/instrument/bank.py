@@ -11,8 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
-
+from screening.i18n.lazy import lazy_gettext as _l
 from screening.instrument.indicators import INDICATORS
 from screening.instrument.scoring import EVIDENCE_KEYS, EvidenceError, validate_evidence
 
@@ -26,6 +25,13 @@ EXCLUSIVE = (NONE, UNKNOWN, DECLINED)
 INTERVIEW, OBSERVATIONS = "interview", "observations"
 # Bumped by hand when the meaning of stored answers changes in a way the digest cannot see.
 SCHEMA = 1
+# Facts read outside the interview (statistics, referrals, result pages), each carried by one question
+# that says so: code elsewhere asks the bank for the question, never for an id.
+FACTS = {
+    "sex": "How the person describes their sex (statistics, referrals).",
+    "nationality": "The person's nationality (statistics, referrals).",
+    "channel": "How the person was recruited: apps, agents, people (statistics, result pages).",
+}
 
 
 class BankError(ValueError):
@@ -58,6 +64,12 @@ class Question:
     page: str | None = None
     minimum: int | None = None
     maximum: int | None = None
+    fact: str | None = None
+
+    @property
+    def is_free_text(self):
+        """Return whether the answer is written in words (it may name or describe the person)."""
+        return self.kind == "text"
 
     @property
     def page_id(self):
@@ -134,6 +146,8 @@ def _check_question(q, seen, sections, fields_seen):
         raise BankError(f"{where}: a {q.kind} question needs choices")
     if q.kind == "text" and q.audience != OFFICER:
         raise BankError(f"{where}: free text is for officer fields only")
+    if q.fact is not None and q.fact not in FACTS:
+        raise BankError(f"{where}: unknown fact {q.fact!r}; known: {', '.join(FACTS)}")
     values = q.values
     if len(set(values)) != len(values):
         raise BankError(f"{where}: two choices share a value")
@@ -167,6 +181,15 @@ def validate_bank(questions, sections):
     unfilled = [k for k in EVIDENCE_KEYS if k not in fields_seen]
     if unfilled:
         raise BankError(f"no question fills these evidence fields: {', '.join(unfilled)}")
+    for fact in FACTS:
+        carriers = [q.id for q in questions if q.fact == fact]
+        if len(carriers) != 1:
+            raise BankError(f"fact {fact!r} must be carried by exactly one question, not {carriers or 'none'}")
+
+
+def fact_questions(questions):
+    """Return {fact: the question that carries it}."""
+    return {q.fact: q for q in questions if q.fact}
 
 
 def _structure(questions):

@@ -5,8 +5,7 @@ result came out as it did: it reads the assessment and the evidence, and turns
 codes into words in the interface language here.
 """
 
-from flask_babel import lazy_gettext as _l
-
+from screening.i18n.lazy import lazy_gettext as _l
 from screening.instrument import questionnaire
 from screening.instrument.indicators import DIMENSIONS, INDICATORS
 from screening.instrument.vocabulary import EXPLOITATION_FORMS, OUTCOMES, RULES, SERVICES, STAGES, URGENT_REASONS

@@ -8,7 +8,7 @@ happened, for result pages and referrals, in the interface language.
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
+from screening.i18n.lazy import lazy_gettext as _l
 
 STRONG, MEDIUM, WEAK = "S", "M", "W"
 

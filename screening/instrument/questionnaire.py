@@ -9,8 +9,7 @@ know" or "prefer not to say". Each choice names the evidence it adds; the scorin
 reads nothing else.
 """
 
-from flask_babel import lazy_gettext as _l
-
+from screening.i18n.lazy import lazy_gettext as _l
 from screening.instrument.bank import (
     NONE,
     OBSERVATIONS,
@@ -20,9 +19,11 @@ from screening.instrument.bank import (
     Section,
     alternatives,
     bank_version,
+    fact_questions,
     indicator_codes,
     validate_bank,
 )
+from screening.instrument.scoring import MAX_AGE
 
 # Read aloud before the first question (screening model §6: what this is for, who
 # will see it, that help does not depend on answering, that any question may be
@@ -45,7 +46,6 @@ CONSENT_QUESTION = _l("Do you agree to answer some questions?")
 
 ADULT_ONLY = {"child": False}
 NOT_BEFORE_DEPARTURE = {"not": {"answer": "stage", "in": ["before_departure"]}}
-MAX_AGE = 120
 
 SECTIONS = {
     "safety": Section("safety", _l("Safety first")),
@@ -214,6 +214,7 @@ QUESTIONS = [
         _l("Are you a woman or girl, a man or boy, or do you describe yourself another way?"),
         plain([("female", _l("Woman or girl")), ("male", _l("Man or boy")), ("other", _l("Another way"))]),
         page="about_you",
+        fact="sex",
     ),
     single(
         "nationality",
@@ -221,6 +222,7 @@ QUESTIONS = [
         _l("What is your nationality?"),
         plain(NATIONALITIES),
         page="about_you",
+        fact="nationality",
     ),
     # How it started: the act, the recruitment channel, and the means used to recruit.
     yesno(
@@ -253,6 +255,7 @@ QUESTIONS = [
             ]
         ),
         none_text=_l("There was no job or offer"),
+        fact="channel",
     ),
     multi(
         "deceived",
@@ -505,4 +508,5 @@ QUESTIONS = [
 validate_bank(QUESTIONS, SECTIONS)
 
 BY_ID = {q.id: q for q in QUESTIONS}
+FACTS = fact_questions(QUESTIONS)
 VERSION = bank_version(QUESTIONS)

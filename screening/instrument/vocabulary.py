@@ -4,7 +4,7 @@ Values are stable identifiers stored in the database and in JSON; labels are wha
 people read, in the interface language. See shared/domain/screening-model.md §4-§5.
 """
 
-from flask_babel import lazy_gettext as _l
+from screening.i18n.lazy import lazy_gettext as _l
 
 INDICATOR_STATUSES = {
     "present": _l("Present"),
@@ -107,21 +107,8 @@ OUTCOMES_SHORT = {
     "not_indicated": _l("Not indicated"),
 }
 
-STATUSES = {
-    "draft": _l("Not finished"),
-    "completed": _l("Completed"),
-    "refused": _l("Refused"),
-    "stopped": _l("Stopped"),
-}
-
 # Words on question pages that the person reads, in their own language.
 PERSON_PHRASES = {
     "choose_all": _l("Choose all that apply."),
     "or": _l("or"),
-}
-
-ROLE_NAMES = {
-    "officer": _l("officer"),
-    "supervisor": _l("supervisor"),
-    "admin": _l("administrator"),
 }

@@ -15,32 +15,34 @@ those down elsewhere from time to time (a backup log, a supervisor's notebook)
 closes that gap.
 
 The detail of a row is short JSON about the action (counts, a document kind,
-a language), never the person's data: ``record`` refuses known identifying keys.
+a language), never the person's data: ``record`` refuses the names of the
+registered identifying columns (identifying.py) as keys.
+
+One way to audit: the domain functions that view or change data take an
+``Actor`` (who, from where) and record their entry inside their own write
+transaction, so an action and its entry commit together or not at all. Views and
+commands never call ``record`` themselves.
 """
 
 import getpass
 import hashlib
 import json
-import sys
+from dataclasses import dataclass
 
-import click
-from flask.cli import AppGroup
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask import g, has_request_context, request
 
-from screening.db.connection import get_db, now, write_transaction
+from screening.db.connection import now, write_transaction
+from screening.i18n.lazy import lazy_gettext as _l
+from screening.protection.identifying import refused_audit_keys
 
 GENESIS = "0" * 64
-EXIT_BROKEN = 1
 DETAIL_MAX_CHARS = 1000
 DEFAULT_PAGE = 50
 # The order in which a row's fields enter its hash. Never change it: old rows would stop verifying.
 HASHED_FIELDS = ("id", "at", "user_id", "username", "address", "action", "reference", "detail")
 # Keys that would put a person's data, or a secret, into the trail.
-IDENTIFYING_KEYS = frozenset(
-    {"name", "contact", "date_of_birth", "reason", "basis_reason", "officer_concern", "evidence", "password"}
-)
+IDENTIFYING_KEYS = refused_audit_keys()
+USERNAME_MAX = 40
 
 # Every action the trail records: a stable code (stored) and what people read.
 ACTIONS = {
@@ -49,11 +51,16 @@ ACTIONS = {
     "login_failed": _l("Failed to log in"),
     "lockout": _l("Account locked after failed logins"),
     "logout": _l("Logged out"),
+    "reauth": _l("Gave the password again"),
     "account_create": _l("Created an account"),
     "account_change": _l("Changed an account"),
     "password_change": _l("Changed a password"),
     # Cases
+    "case_create": _l("Started a screening"),
     "view_case": _l("Opened a case"),
+    "reopen": _l("Reopened a stopped interview"),
+    "view_person": _l("Opened the person's details"),
+    "edit_person": _l("Changed the person's details"),
     "edit_answers": _l("Saved answers"),
     "consent": _l("Recorded the person's consent or refusal"),
     "stop": _l("Stopped an interview"),
@@ -73,6 +80,7 @@ ACTIONS = {
     # The data itself
     "key_rotate": _l("Re-encrypted the data under a new key"),
     "backup": _l("Made a backup of the database"),
+    "demo_seed": _l("Added demo data"),
 }
 
 
@@ -110,19 +118,57 @@ def _check_detail(detail):
     return text
 
 
-def record(db, action, *, user=None, reference=None, detail=None, address=None):
-    """Append an entry to the trail and return its id.
+@dataclass(frozen=True)
+class Actor:
+    """Who does something, as the trail records it: an account (or a name typed at login, or the shell), and from where.
 
-    ``user`` is an account row (or any mapping with "id" and "username"), ``detail`` a small
-    JSON-able dict. Inside a caller's transaction the entry commits or rolls back with it.
+    ``account`` is the acting account's row when there is one: access rules read its role and organisation.
+    """
+
+    id: int | None
+    username: str | None
+    address: str | None = None
+    account: dict | None = None
+
+    @classmethod
+    def of(cls, account, address=None):
+        """Return the actor for an account row."""
+        return cls(account["id"], account["username"], address, account)
+
+    @classmethod
+    def typed(cls, username, address=None):
+        """Return the actor for a login with no account behind it (only the name typed, cut short)."""
+        return cls(None, username[:USERNAME_MAX], address)
+
+    @classmethod
+    def shell(cls):
+        """Return who runs a command in the shell: no account, the system user's name."""
+        try:
+            name = getpass.getuser()
+        except (KeyError, OSError):
+            name = "unknown"
+        return cls(None, f"shell:{name}")
+
+    @classmethod
+    def web(cls):
+        """Return the actor of the current web request: its account (if logged in) and address."""
+        user = g.get("user") if has_request_context() else None
+        address = request.remote_addr if has_request_context() else None
+        return cls.of(user, address) if user else cls(None, None, address)
+
+
+def record(db, action, actor, *, reference=None, detail=None):
+    """Append an entry to the trail and return its id; inside a caller's transaction it commits or rolls back with it.
+
+    ``actor`` is an Actor (None: the app itself), ``detail`` a small JSON-able dict.
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     row = {
         "at": now(),
-        "user_id": user.get("id") if user else None,
-        "username": user.get("username") if user else None,
-        "address": address,
+        "user_id": actor.id if actor else None,
+        "username": actor.username if actor else None,
+        "address": actor.address if actor else None,
         "action": action,
         "reference": reference,
         "detail": _check_detail(detail),
@@ -135,17 +181,6 @@ def record(db, action, *, user=None, reference=None, detail=None, address=None):
         # Plain SQL: sqlite-utils' insert() would first look the table up in sqlite_master, every time.
         db.execute(INSERT_ENTRY, [row[name] for name in ENTRY_COLUMNS])
     return row["id"]
-
-
-def record_request(action, *, reference=None, detail=None, user=None):
-    """Append an entry for the current web request: its account (or ``user``) and address."""
-    from flask import g, request
-
-    from screening.db.connection import get_db
-
-    return record(
-        get_db(), action, user=user or g.get("user"), reference=reference, detail=detail, address=request.remote_addr
-    )
 
 
 def verify(db):
@@ -177,34 +212,3 @@ def recent(db, limit=DEFAULT_PAGE, offset=0):
 def for_case(db, reference):
     """Return the entries about one case, oldest first, each with its translated "label"."""
     return _labelled(db.query("select * from audit where reference = ? order by id", [reference]))
-
-
-def shell_user():
-    """Return who runs a command in the shell, as an audit ``user`` (no account: the system user)."""
-    try:
-        name = getpass.getuser()
-    except (KeyError, OSError):
-        name = "unknown"
-    return {"id": None, "username": f"shell:{name}"}
-
-
-audit_cli = AppGroup("audit", help="Check the audit trail.")
-
-
-@audit_cli.command("verify")
-def verify_command():
-    """Check the hash chain of the audit trail; exit with status 1 if it is broken."""
-    db = get_db()
-    intact, bad = verify(db)
-    count, last = head(db)
-    if not intact:
-        click.echo(
-            _(
-                "The audit trail is broken at entry %(id)d: it was changed, or an entry before it was removed.",
-                id=bad,
-            ),
-            err=True,
-        )
-        sys.exit(EXIT_BROKEN)
-    click.echo(ngettext("%(num)d entry, chain intact.", "%(num)d entries, chain intact.", count))
-    click.echo(_("Newest hash: %(hash)s", hash=last))

@@ -1,7 +1,7 @@
 """Encryption at rest of the fields that identify a person, with keys kept outside the database.
 
-A copy of ``screening.db`` alone must reveal no identity. The columns in
-``ENCRYPTED`` hold Fernet tokens (AES-128-CBC with an HMAC-SHA256 tag: a token
+A copy of ``screening.db`` alone must reveal no identity. Every column of the
+registry of identifying data (identifying.py) holds Fernet tokens (AES-128-CBC with an HMAC-SHA256 tag: a token
 cannot be read, nor changed unnoticed, without the key), stored as ``enc1:`` +
 token. Everything else (answers by choice, indicators, the assessment, the
 outcome) stays plain so that it can be counted and queried.
@@ -40,44 +40,17 @@ import os
 import secrets
 import threading
 
-import click
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app, has_app_context
-from flask.cli import with_appcontext
-from flask_babel import gettext as _
-from flask_babel import ngettext
 
-from screening.db.connection import connect, get_db, write_transaction
-from screening.instrument import questionnaire
-from screening.protection import audit
+from screening.db.connection import connect, write_transaction
+from screening.protection import audit, identifying
 
 PREFIX = "enc1:"
 KEY_FILE = "encryption.key"
 EXTENSION = "screening_crypto"
 KEY_FILE_MODE = 0o600
 log = logging.getLogger(__name__)
-
-# Question kinds whose answers are the officer's own words, which may name or describe the person.
-FREE_TEXT_KINDS = ("text",)
-
-
-def text_question_ids():
-    """Return the ids of the questions answered in free text (their answers are encrypted)."""
-    return tuple(q.id for q in questionnaire.QUESTIONS if q.kind in FREE_TEXT_KINDS)
-
-
-# Every encrypted column: (table, column, which rows, why).
-ENCRYPTED = (
-    ("people", "name", None, "The person's name."),
-    ("people", "contact", None, "How to reach the person."),
-    ("people", "date_of_birth", None, "The person's date of birth."),
-    ("answers", "value", "question_id in ({text})", "Answers written in free text (the officer's concern)."),
-    ("screenings", "evidence", None, "The evidence document, which holds the officer's concern in their words."),
-    ("referrals", "basis_reason", None, "The officer's written reason for an urgent referral without consent."),
-    ("referral_events", "reason", None, "Why an organisation declined a referral, in someone's words."),
-    ("notes", "text", None, "Caseworkers' notes on a case."),
-)
-
 
 class CryptoError(RuntimeError):
     """The keys are missing, malformed, or do not fit the database."""
@@ -192,13 +165,9 @@ def decrypt(value):
 
 
 def _selects():
-    """Yield (table, column, SQL selecting rowid and value) for every encrypted column."""
-    text_ids = text_question_ids()
-    for table, column, where, _help in ENCRYPTED:
-        condition = f"{column} is not null"
-        if where:
-            placeholders = ", ".join("'" + qid.replace("'", "''") + "'" for qid in text_ids) or "null"
-            condition += " and " + where.format(text=placeholders)
+    """Yield (table, column, SQL selecting rowid and value) for every registered identifying column."""
+    for table, column, rows in identifying.encrypted_columns():
+        condition = f"{column} is not null" + (f" and ({rows})" if rows else "")
         yield table, column, f"select rowid as row_id, {column} as value from {table} where {condition}"  # noqa: S608
 
 
@@ -216,14 +185,14 @@ def _reencrypt(db, multi):
             else:
                 token = multi.encrypt(value.encode("utf-8"))
             db.execute(
-                f"update {table} set {column} = ? where rowid = ?",  # noqa: S608 - names from ENCRYPTED
+                f"update {table} set {column} = ? where rowid = ?",  # noqa: S608 - names from the registry
                 [PREFIX + token.decode("ascii"), row["row_id"]],
             )
             count += 1
     return count
 
 
-def rotate(db, new_key, *, user=None):
+def rotate(db, new_key, *, actor):
     """Re-encrypt every encrypted value under ``new_key``, the other keys kept for decrypting; return how many.
 
     With the key file, the file is rewritten first (new key first, every older key kept), so
@@ -241,7 +210,7 @@ def rotate(db, new_key, *, user=None):
     db.execute("PRAGMA secure_delete = ON")  # old tokens are overwritten, not left in free space
     with write_transaction(db):
         count = _reencrypt(db, multi)
-        audit.record(db, "key_rotate", user=user, detail={"values": count})
+        audit.record(db, "key_rotate", actor, detail={"values": count})
     ring.use(keys)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return count
@@ -359,36 +328,6 @@ def init_app(app):
     _fallback = ring
 
 
-@click.command("rotate-key")
-@with_appcontext
-def rotate_key_command():
-    """Encrypt every identifying value under a new key (the old keys are kept to read old backups)."""
-    db = get_db()
-    ring = _keyring()
-    if ring.path is None:
-        count = rotate(db, ring.keys[0], user=audit.shell_user())
-        click.echo(
-            ngettext(
-                "Re-encrypted %(num)d value under the first key of SCREENING_ENCRYPTION_KEY.",
-                "Re-encrypted %(num)d values under the first key of SCREENING_ENCRYPTION_KEY.",
-                count,
-            )
-        )
-        click.echo(
-            _(
-                "To change the key, put a new key first in that variable, keep the old ones after it, restart, "
-                "and run this command again."
-            )
-        )
-        return
-    count = rotate(db, new_key(), user=audit.shell_user())
-    click.echo(
-        ngettext("Re-encrypted %(num)d value under a new key.", "Re-encrypted %(num)d values under a new key.", count)
-    )
-    click.echo(
-        _(
-            "The new key is the first line of %(path)s; the old keys stay on the lines after it so that "
-            "earlier backups can still be opened. Back up this file now, apart from the database.",
-            path=str(ring.path),
-        )
-    )
+def keyring():
+    """Return the keys in use (for the rotate-key command)."""
+    return _keyring()

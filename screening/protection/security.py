@@ -1,8 +1,15 @@
-"""Security rules in one place: the secret key, session cookies, idle timeout, CSRF, headers.
+"""Web security in one place: the secret key, session cookies, CSRF, headers, and the reverse proxy.
 
 A phone may be left unlocked at a border post and the post's Wi-Fi may be
 watched: sessions end after a short idle time, nothing is cached, the pages may
 not be framed, and no script runs but our own files.
+
+Behind the reverse proxy that puts HTTPS in front (README), every request comes
+from the proxy's address. ``SCREENING_PROXIES`` says how many proxies stand in
+front; only then are their ``X-Forwarded-For`` and ``X-Forwarded-Proto`` headers
+believed (werkzeug's ProxyFix), so that the login throttle and the audit trail
+see each phone's own address. Without the setting the headers are ignored: a
+client could otherwise claim any address it liked.
 """
 
 import contextlib
@@ -12,6 +19,7 @@ from datetime import timedelta
 
 from flask import request
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 SECRET_KEY_BYTES = 32
@@ -34,11 +42,10 @@ HEADERS = {
 }
 
 
-def load_secret_key(data_dir):
-    """Return the session key: from the environment, or a random one kept in the data folder."""
-    from_env = os.environ.get("SCREENING_SECRET_KEY")
-    if from_env:
-        return from_env
+def load_secret_key(configured, data_dir):
+    """Return the session key: the configured one, or a random one kept in the data folder."""
+    if configured:
+        return configured
     path = data_dir / SECRET_KEY_FILE
     if not path.exists():
         # Written in full under a private name, then linked into place: two workers
@@ -67,7 +74,7 @@ def add_headers(response):
 
 def init_app(app):
     """Configure the key, cookies and CSRF, and register the request hooks."""
-    app.secret_key = load_secret_key(app.config["SCREENING_DATA_DIR"])
+    app.secret_key = load_secret_key(app.config["SCREENING_SECRET_KEY"], app.config["SCREENING_DATA_DIR"])
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
@@ -84,3 +91,6 @@ def init_app(app):
     app.config["SESSION_COOKIE_SECURE"] = app.config["SCREENING_PUBLIC_URL"].startswith("https:")
     csrf.init_app(app)
     app.after_request(add_headers)
+    proxies = int(app.config["SCREENING_PROXIES"])
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)

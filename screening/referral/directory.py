@@ -8,10 +8,10 @@ files; their labels are what people read.
 
 import unicodedata
 
-from flask_babel import lazy_gettext as _l
-
-from screening.db.connection import now
+from screening.db.connection import now, write_transaction
 from screening.i18n.languages import LANGUAGE_NAMES
+from screening.i18n.lazy import lazy_gettext as _l
+from screening.protection import audit
 
 # Kinds of receiving organisation: stable value -> label.
 KINDS = {
@@ -171,10 +171,18 @@ def record(values):
 
 
 def save(db, values, organisation_id=None):
-    """Add an organisation, or update one, from cleaned values; return its id."""
+    """Add an organisation, or update one, from cleaned values; return its id (the caller audits)."""
     row = record(values)
     stamp = now()
     if organisation_id is None:
         return db["organisations"].insert({"active": 1, **row, "created_at": stamp, "updated_at": stamp}).last_pk
     db["organisations"].update(organisation_id, {**row, "updated_at": stamp})
     return organisation_id
+
+
+def change(db, actor, values, organisation_id=None):
+    """Add or update one organisation from the directory's form, with its audit entry; return its id."""
+    with write_transaction(db):
+        saved = save(db, values, organisation_id)
+        audit.record(db, "directory_change", actor, detail={"organisation": saved, "new": organisation_id is None})
+    return saved

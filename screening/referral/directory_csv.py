@@ -16,6 +16,8 @@ from flask_babel import gettext as _
 from screening.db.connection import write_transaction
 from screening.i18n import zawgyi
 from screening.i18n.languages import LANGUAGE_NAMES
+from screening.protection import audit
+from screening.protection.text import has_hidden_characters
 from screening.referral.directory import (
     EMAIL_PATTERN,
     FIELDS,
@@ -160,6 +162,15 @@ def _text_errors(number, values):
             errors.append(
                 _("Row %(row)d: %(column)s is longer than %(max)d characters", row=number, column=column, max=limit)
             )
+    for column, value in values.items():
+        if has_hidden_characters(value):
+            errors.append(
+                _(
+                    "Row %(row)d: %(column)s holds invisible control characters; remove them",
+                    row=number,
+                    column=column,
+                )
+            )
     for column in TEXT_COLUMNS:
         if zawgyi.is_zawgyi(values.get(column, "")):
             errors.append(
@@ -237,8 +248,11 @@ def read_csv(data):
     return ([] if errors else rows), errors
 
 
-def import_rows(db, rows):
-    """Add or update (when the name is known) every row, all in one transaction; return (added, updated)."""
+def import_rows(db, actor, rows):
+    """Add or update (when the name is known) every row, all in one transaction with its audit entry.
+
+    Returns (added, updated).
+    """
     added = updated = 0
     with write_transaction(db):
         known = names_in_use(db)
@@ -249,4 +263,13 @@ def import_rows(db, rows):
                 added += 1
             else:
                 updated += 1
+        audit.record(db, "import_csv", actor, detail={"added": added, "updated": updated})
     return added, updated
+
+
+def export_for(db, actor):
+    """Return the directory as CSV text for someone who downloads it, and audit the download."""
+    with write_transaction(db):
+        text = export_csv(db)
+        audit.record(db, "export_csv", actor)
+    return text

@@ -8,11 +8,13 @@ overdue.
 
 from datetime import UTC, datetime
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 
+from screening.accounts import store
 from screening.db.connection import now, write_transaction
-from screening.desk import statistics as stats
-from screening.protection import crypto
+from screening.desk import facts
+from screening.i18n.lazy import lazy_gettext as _l
+from screening.protection import audit, crypto
 from screening.referral.referrals import deadline
 
 STATUSES = {
@@ -43,13 +45,16 @@ def allowed(status):
     return TRANSITIONS.get(status, ())
 
 
-def advance(db, referral, status, user_id, reason=None):
-    """Move a referral to ``status``; raise IllegalTransition when not allowed or a reason is missing."""
+def advance(db, actor, screening, referral, status, reason=None):
+    """Move a referral to ``status``, with its audit entry; raise IllegalTransition when not allowed.
+
+    The message of the refusal is formatted now, in the request: ``status`` may be anything typed.
+    """
     if status not in allowed(referral["status"]):
         raise IllegalTransition(
-            _l(
+            _(
                 "A referral that is %(current)s cannot become %(next)s.",
-                current=STATUSES.get(referral["status"]),
+                current=STATUSES.get(referral["status"], referral["status"]),
                 next=STATUSES.get(status, status),
             )
         )
@@ -63,26 +68,25 @@ def advance(db, referral, status, user_id, reason=None):
                 "referral_id": referral["id"],
                 "status": status,
                 "reason": crypto.encrypt(reason),
-                "recorded_by": user_id,
+                "recorded_by": actor.id,
                 "at": stamp,
             }
         )
         db.execute("update referrals set status = ? where id = ?", [status, referral["id"]])
-        changes = [(stats.REFERRAL_KEY, referral["status"], -1), (stats.REFERRAL_KEY, status, 1)]
+        changes = [(facts.REFERRAL_KEY, referral["status"], -1), (facts.REFERRAL_KEY, status, 1)]
         if status in ACKNOWLEDGING and not referral.get("acknowledged_at"):
             db.execute("update referrals set acknowledged_at = ? where id = ?", [stamp, referral["id"]])
-            changes.append((stats.ACK_KEY, stats.hours_between(referral["created_at"], stamp), 1))
-        stats.count_referral(db, referral["screening_id"], changes)
+            changes.append((facts.ACK_KEY, facts.hours_between(referral["created_at"], stamp), 1))
+        facts.count_referral(db, screening, changes)
+        detail = {"referral": referral["id"], "status": status}
+        audit.record(db, "followup", actor, reference=screening["reference"], detail=detail)
 
 
 def events(db, referral_id):
     """Return a referral's follow-up steps, oldest first, with who recorded them (reasons decrypted)."""
-    rows = db.query(
-        "select e.*, u.username from referral_events e left join users u on u.id = e.recorded_by "
-        "where e.referral_id = ? order by e.id",
-        [referral_id],
-    )
-    return [{**row, "reason": crypto.decrypt(row["reason"])} for row in rows]
+    rows = list(db.query("select * from referral_events where referral_id = ? order by id", [referral_id]))
+    names = store.usernames(db, [row["recorded_by"] for row in rows])
+    return [{**row, "reason": crypto.decrypt(row["reason"]), "username": names.get(row["recorded_by"])} for row in rows]
 
 
 def is_overdue(referral, moment=None):

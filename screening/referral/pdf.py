@@ -97,7 +97,7 @@ def payload(screening, referral, person, answers, officer):
         "person": {k: person.get(k) or None for k in ("name", "contact", "date_of_birth") if k in shared},
     }
     if "nationality" in shared:
-        doc["person"]["nationality"] = answers.get("nationality")
+        doc["person"]["nationality"] = answers.get(questionnaire.FACTS["nationality"].id)
     if "answers" in shared:
         doc["bank_version"] = screening["bank_version"]
         doc["answers"] = answers
@@ -110,7 +110,7 @@ def _context(screening, referral, person, answers, officer, lang):
     shared = json.loads(referral["shared_items"])
     assessment = json.loads(screening["assessment"])
     result = explain(assessment, json.loads(screening["evidence"]), answers)
-    nationality = questionnaire.BY_ID["nationality"]
+    nationality = questionnaire.FACTS["nationality"]
     return {
         "doc_lang": html_lang(lang),
         "screening": screening,
@@ -126,7 +126,7 @@ def _context(screening, referral, person, answers, officer, lang):
         "deadline_hours": DEADLINE_HOURS[referral["priority"]],
         "basis": BASES[referral["basis"]],
         "services": [SERVICES[s] for s in json.loads(referral["services"]) if s in SERVICES],
-        "nationality": answer_text(nationality, answers["nationality"])[0] if answers.get("nationality") else None,
+        "nationality": answer_text(nationality, answers[nationality.id])[0] if answers.get(nationality.id) else None,
         "qr": qr_data_uri(screening["reference"]),
         "interview_language": LANGUAGE_NAMES.get(screening["interview_lang"], screening["interview_lang"]),
     }

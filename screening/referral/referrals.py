@@ -4,19 +4,18 @@ The person's consent decides, item by item, what each organisation receives.
 Without consent to be referred no referral is made, with two exceptions the
 officer must record: a child, referred in their best interests to child
 protection, and an urgent situation, with the officer's written reason.
-Every document printed or saved is recorded on the case. The person's details
-and the officer's written reason are stored encrypted (crypto.py); the functions
-here return them readable.
+The officer's written reason is stored encrypted (crypto.py); the functions here
+return it readable. The person's details are in person.py, the printed documents
+in documents.py.
 """
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
-
-from screening.db.connection import dumps, now
-from screening.desk import statistics as stats
-from screening.protection import crypto
+from screening.db.connection import dumps, now, write_transaction
+from screening.desk import facts
+from screening.i18n.lazy import lazy_gettext as _l
+from screening.protection import audit, crypto
 
 PRIORITIES = {
     "emergency": _l("Emergency: within 24 hours"),
@@ -38,14 +37,6 @@ BASES = {
     "consent": _l("The person agreed to be referred"),
     "child_best_interests": _l("A child, referred to child protection in their best interests"),
     "urgent": _l("An urgent situation; the officer's reason is recorded"),
-}
-
-# The person's details, kept apart from the answers and encrypted.
-PERSON_FIELDS = ("name", "contact", "date_of_birth")
-
-DOCUMENTS = {
-    "referral": _l("Referral"),
-    "info": _l("Information for the person"),
 }
 
 
@@ -80,30 +71,28 @@ def basis_for(consented, assessment, organisation_kind, reason):
     )
 
 
-def create(db, screening, organisation, user_id, *, consented, items, priority, services, reason):
-    """Record a referral and return its id; raise ReferralRefused when the rules forbid it."""
+def create(db, actor, screening, organisation, *, consented, items, priority, services, reason):
+    """Record a referral by the acting officer and return its id; raise ReferralRefused when the rules forbid it."""
     assessment = json.loads(screening["assessment"])
     basis = basis_for(consented, assessment, organisation["kind"], reason)
-    referral_id = (
-        db["referrals"]
-        .insert(
-            {
-                "screening_id": screening["id"],
-                "organisation_id": organisation["id"],
-                "priority": priority,
-                "consent": "yes" if consented else "no",
-                "shared_items": dumps([i for i in ITEMS if i in items]),
-                "basis": basis,
-                "basis_reason": crypto.encrypt((reason or "").strip() or None),
-                "services": dumps(services),
-                "status": "sent",
-                "created_by": user_id,
-                "created_at": now(),
-            }
-        )
-        .last_pk
-    )
-    stats.count_referral(db, screening["id"], [(stats.REFERRAL_KEY, "sent", 1)])
+    row = {
+        "screening_id": screening["id"],
+        "organisation_id": organisation["id"],
+        "priority": priority,
+        "consent": "yes" if consented else "no",
+        "shared_items": dumps([i for i in ITEMS if i in items]),
+        "basis": basis,
+        "basis_reason": crypto.encrypt((reason or "").strip() or None),
+        "services": dumps(services),
+        "status": "sent",
+        "created_by": actor.id,
+        "created_at": now(),
+    }
+    with write_transaction(db):
+        referral_id = db["referrals"].insert(row).last_pk
+        facts.count_referral(db, screening, [(facts.REFERRAL_KEY, "sent", 1)])
+        detail = {"organisation": organisation["id"], "basis": basis}
+        audit.record(db, "refer", actor, reference=screening["reference"], detail=detail)
     return referral_id
 
 
@@ -135,54 +124,3 @@ def deadline(referral):
     if hours is None:
         return None
     return (datetime.fromisoformat(referral["created_at"]) + timedelta(hours=hours)).isoformat()
-
-
-def record_export(db, screening_id, referral_id, document, lang, user_id, via):
-    """Record that a document of a case was printed or saved: who, when, what, for whom."""
-    db["exports"].insert(
-        {
-            "screening_id": screening_id,
-            "referral_id": referral_id,
-            "document": document,
-            "lang": lang,
-            "user_id": user_id,
-            "via": via,
-            "created_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
-        }
-    )
-
-
-def exports_for(db, screening_id):
-    """Return the documents printed for a case, newest first, with who printed them."""
-    return list(
-        db.query(
-            "select e.*, u.username, o.name as organisation_name from exports e "
-            "left join users u on u.id = e.user_id "
-            "left join referrals r on r.id = e.referral_id "
-            "left join organisations o on o.id = r.organisation_id "
-            "where e.screening_id = ? order by e.id desc",
-            [screening_id],
-        )
-    )
-
-
-def person(db, screening_id):
-    """Return the person's identifying details for a case (empty strings when none)."""
-    rows = list(db.query("select * from people where screening_id = ?", [screening_id]))
-    if not rows:
-        return {"name": "", "contact": "", "date_of_birth": ""}
-    return {**rows[0], **{field: crypto.decrypt(rows[0][field]) for field in PERSON_FIELDS}}
-
-
-def save_person(db, screening_id, name, contact, date_of_birth):
-    """Store the person's details for referrals (kept apart from the screening answers)."""
-    db["people"].upsert(
-        {
-            "screening_id": screening_id,
-            "name": crypto.encrypt(name),
-            "contact": crypto.encrypt(contact),
-            "date_of_birth": crypto.encrypt(date_of_birth),
-            "updated_at": now(),
-        },
-        pk="screening_id",
-    )

@@ -1,11 +1,16 @@
-"""The web pages: blueprints, and error pages that never show a bare 500."""
+"""The web pages: blueprints, the language choice, and error pages that never show a bare 500."""
 
-from flask import render_template, request
+from flask import g, render_template, request, session
 from flask_wtf.csrf import CSRFError
 
-from screening.i18n.languages import remember_choice
-from screening.instrument.vocabulary import OUTCOMES_SHORT, PERSON_PHRASES, STATUSES
-from screening.views import admin, auth, cases, casework, desk, directory, interview
+from screening.accounts import store
+from screening.cases.records import STATUSES
+from screening.db.connection import get_db
+from screening.i18n.languages import supported
+from screening.instrument.vocabulary import OUTCOMES_SHORT, PERSON_PHRASES
+from screening.protection.audit import Actor
+from screening.protection.text import visible
+from screening.views import admin, auth, cases, casework, desk, directory, interview, requested
 from screening.views import referrals as referral_views
 
 
@@ -13,11 +18,24 @@ def _error(status, template="error.html", **context):
     return render_template(template, status=status, **context), status
 
 
+def remember_choice():
+    """Keep an explicit ``?lang=`` choice in the session and as the account's preference."""
+    asked = request.args.get("lang")
+    if asked not in supported():
+        return
+    session["lang"] = asked
+    user = g.get("user")
+    if user and user.get("locale") != asked:
+        store.set_locale(get_db(), Actor.web(), asked)
+
+
 def init_app(app):
-    """Register the blueprints and the error pages."""
+    """Register the id converter, the blueprints, the template helpers and the error pages."""
+    requested.init_app(app)
     for module in (admin, auth, cases, casework, desk, directory, interview, referral_views):
         app.register_blueprint(module.bp)
     app.jinja_env.globals.update(statuses=STATUSES, outcomes_short=OUTCOMES_SHORT, phrases=PERSON_PHRASES)
+    app.add_template_filter(visible)
     # After the account is loaded (auth.init_app runs first), so the choice can be saved to it.
     app.before_request(remember_choice)
 

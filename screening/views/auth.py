@@ -5,21 +5,13 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from screening.accounts import sessions
-from screening.accounts.auth import (
-    authenticate,
-    check_login,
-    create_user,
-    end_session,
-    login_required,
-    set_password,
-    setup_token_valid,
-    start_session,
-    use_setup_token,
-)
-from screening.db.connection import get_db, write_transaction
+from screening.accounts import setup as first_admin
+from screening.accounts import throttle
+from screening.accounts.auth import change_password as replace_password
+from screening.accounts.auth import confirm_password, log_in, log_out, login_required
+from screening.db.connection import get_db
 from screening.forms.accounts import LoginForm, PasswordForm, ReauthForm, SetupForm
-from screening.protection import audit
+from screening.protection.audit import Actor
 
 bp = Blueprint("auth", __name__)
 
@@ -54,16 +46,11 @@ def login():
     if form.validate_on_submit():
         db = get_db()
         username = form.username.data.strip()
-        user, outcome = authenticate(db, username, form.password.data, request.remote_addr)
+        actor = Actor.typed(username, request.remote_addr)
+        user, _outcome = throttle.check(db, actor, username, form.password.data, purpose="login")
         if user is not None:
-            start_session(db, user["id"])
-            audit.record_request("login", user=user)
+            log_in(db, user)
             return redirect(_safe_next(target))
-        audit.record_request(
-            "lockout" if outcome == "lockout" else "login_failed",
-            user={"id": None, "username": username[:40]},
-            detail={"why": outcome},
-        )
         form.password.errors.append(_refused())
     expired = request.args.get("expired") == "1"
     return render_template("auth/login.html", form=form, next=target, expired=expired)
@@ -76,13 +63,10 @@ def reauth():
     form = ReauthForm()
     target = request.values.get("next")
     if form.validate_on_submit():
-        db = get_db()
-        user, _outcome = authenticate(db, g.user["username"], form.password.data, request.remote_addr)
-        if user is not None:
-            sessions.mark_reauthenticated(db, g.session_row["id"])
+        outcome = confirm_password(get_db(), form.password.data)
+        if outcome == throttle.OK:
             return redirect(_safe_next(target))
-        if sessions.is_locked(next(db.query("select * from users where id = ?", [g.user["id"]]))):
-            end_session(db)
+        if g.user is None:
             return redirect(url_for("auth.login"))
         form.password.errors.append(_("The password is not right"))
     return render_template("auth/reauth.html", form=form, next=target)
@@ -91,9 +75,7 @@ def reauth():
 @bp.route("/logout", methods=["POST"])
 def logout():
     """End the session on the server."""
-    if g.user:
-        audit.record_request("logout")
-    end_session(get_db())
+    log_out(get_db())
     flash(_("You are logged out."))
     return redirect(url_for("auth.login"))
 
@@ -101,8 +83,7 @@ def logout():
 @bp.route("/exit")
 def exit_page():
     """Leave at once: end the session and show a page with nothing about any case."""
-    end_session(get_db())
-    g.user = None
+    log_out(get_db(), quick_exit=True)
     return render_template("auth/exit.html")
 
 
@@ -110,17 +91,13 @@ def exit_page():
 def setup(token):
     """Create the first administrator from the one-time link printed on the console."""
     db = get_db()
-    if not setup_token_valid(db, token):
+    if not first_admin.token_valid(db, token):
         abort(404)
     form = SetupForm()
     if form.validate_on_submit():
-        with write_transaction(db):
-            user_id = create_user(db, form.username.data, form.password.data, "admin")
-            use_setup_token(db, token)
-            audit.record_request(
-                "account_create", user={"id": user_id, "username": form.username.data}, detail={"role": "admin"}
-            )
-        start_session(db, user_id)
+        actor = Actor.typed(form.username.data, request.remote_addr)
+        user = first_admin.create_first_administrator(db, actor, token, form.username.data, form.password.data)
+        log_in(db, user)
         flash(_("Your administrator account is ready."))
         return redirect(url_for("cases.index"))
     return render_template("auth/setup.html", form=form)
@@ -132,13 +109,11 @@ def change_password():
     """Replace the password; every other session of the account ends."""
     form = PasswordForm()
     if form.validate_on_submit():
-        db = get_db()
-        if check_login(db, g.user["username"], form.current.data) is None:
-            form.current.errors.append(_("The current password is not right"))
-        else:
-            set_password(db, g.user["id"], form.password.data)
-            sessions.end_others(db, g.user["id"], keep=g.session_row["id"])
-            audit.record_request("password_change", detail={"account": g.user["username"]})
+        outcome = replace_password(get_db(), form.current.data, form.password.data)
+        if outcome == throttle.OK:
             flash(_("Your password has been changed. Any other session of your account has ended."))
             return redirect(url_for("cases.index"))
+        if g.user is None:
+            return redirect(url_for("auth.login"))
+        form.current.errors.append(_("The current password is not right"))
     return render_template("auth/password.html", form=form)

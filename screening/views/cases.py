@@ -5,16 +5,16 @@ import json
 from flask import Blueprint, g, redirect, render_template, url_for
 
 from screening.accounts.auth import login_required
-from screening.cases import casework
-from screening.cases import records as cases
+from screening.cases import casework, records
 from screening.db.connection import get_db
-from screening.forms.casework import LinkForm, NoteForm
+from screening.forms.casework import FollowupForm, LinkForm, NoteForm
 from screening.forms.interview import STOP_REASONS, StartForm
 from screening.i18n.languages import LANGUAGE_NAMES
 from screening.instrument.explain import explain
-from screening.protection import audit
-from screening.referral import followup, referrals
-from screening.views.interview import State, load_case
+from screening.protection.audit import Actor
+from screening.referral import documents, followup, referrals
+from screening.views import requested
+from screening.views.interview import State
 
 bp = Blueprint("cases", __name__)
 
@@ -23,8 +23,7 @@ bp = Blueprint("cases", __name__)
 @login_required
 def index():
     """List the cases this account may see, drafts first."""
-    rows = cases.list_for(get_db(), g.user)
-    return render_template("cases/index.html", rows=rows)
+    return render_template("cases/index.html", rows=records.listing(get_db(), g.user))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -34,9 +33,9 @@ def new():
     db = get_db()
     form = StartForm()
     if not form.is_submitted():
-        form.post.data = cases.last_post(db, g.user["id"])
+        form.post.data = records.last_post(db, g.user["id"])
     if form.validate_on_submit():
-        screening = cases.create(db, g.user["id"], form.post.data, form.interview_lang.data, form.interpreter.data)
+        screening = records.create(db, Actor.web(), form.post.data, form.interview_lang.data, form.interpreter.data)
         return redirect(url_for("interview.consent", reference=screening["reference"]))
     return render_template("cases/new.html", form=form)
 
@@ -45,46 +44,26 @@ def new():
 @login_required
 def case(reference):
     """Show a case: its result when ended, or where to go on when it is a draft."""
-    screening = load_case(reference)
-    audit.record_request("view_case", reference=reference)
+    screening = requested.case(reference)
     state = State(screening)
-    db = get_db()
-    referral_rows = [
-        {
-            **r,
-            "events": followup.events(db, r["id"]),
-            "next": followup.allowed(r["status"]),
-            "overdue": followup.is_overdue(r),
-        }
-        for r in referrals.for_case(db, screening["id"])
-    ]
-    exports = referrals.exports_for(db, screening["id"])
-    note_rows = casework.notes(db, screening["id"])
-    earlier, later = casework.linked(db, screening)
-    result = None
-    if screening["assessment"]:
-        result = explain(json.loads(screening["assessment"]), json.loads(screening["evidence"]), state.effective)
+    case_file = casework.case_file(get_db(), Actor.web(), screening)
+    assessment = json.loads(screening["assessment"]) if screening["assessment"] else None
+    result = explain(assessment, json.loads(screening["evidence"]), state.effective) if assessment else None
     return render_template(
         "cases/case.html",
         screening=screening,
-        assessment=json.loads(screening["assessment"]) if screening["assessment"] else None,
+        assessment=assessment,
         result=result,
-        resume_url=state.resume_url() if screening["status"] == cases.DRAFT else None,
+        resume_url=state.resume_url() if screening["status"] == records.DRAFT else None,
         language=LANGUAGE_NAMES.get(screening["interview_lang"], screening["interview_lang"]),
         stop_reason=STOP_REASONS.get(screening["stop_reason"]),
         urgent=state.urgent_panel() if not result else None,
-        referrals=referral_rows,
-        exports=exports,
         priorities=referrals.PRIORITIES,
         bases=referrals.BASES,
-        documents=referrals.DOCUMENTS,
-        notes=note_rows,
-        earlier=earlier,
-        later=later,
+        documents=documents.DOCUMENTS,
         followup_statuses=followup.STATUSES,
-        timeline=casework.timeline(
-            db, screening, referral_rows, exports, note_rows, referrals.DOCUMENTS, followup.STATUSES
-        ),
         note_form=NoteForm(formdata=None),
         link_form=LinkForm(formdata=None),
+        followup_form=FollowupForm(formdata=None),
+        **case_file,
     )

@@ -4,18 +4,19 @@ import csv
 import io
 from datetime import date
 
-from flask import Blueprint, Response, abort, g, render_template, request
+from flask import Blueprint, Response, g, render_template, request
 
-from screening.accounts.auth import login_required, recent_login_required
+from screening.accounts.auth import recent_login_required, requires
+from screening.cases.records import STATUSES as CASE_LABELS
 from screening.db.connection import get_db
 from screening.desk import charts
 from screening.desk import search as desk
 from screening.desk import statistics as stats
 from screening.instrument.vocabulary import OUTCOMES_SHORT
-from screening.instrument.vocabulary import STATUSES as CASE_LABELS
-from screening.protection import audit
+from screening.protection.audit import Actor
 from screening.referral.directory_csv import neutralise
 from screening.referral.followup import STATUSES as REFERRAL_STATUSES
+from screening.views.requested import page_number
 
 bp = Blueprint("desk", __name__)
 FILTERS = (
@@ -45,15 +46,12 @@ def _filters():
 
 
 @bp.route("/desk")
-@login_required
+@requires("desk")
 def index():
     """Find cases: filters, sorting, pagination; overdue referrals first."""
     db = get_db()
     filters = _filters()
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_number(request.args)
     sort = request.args.get("sort", "newest")
     rows, total = desk.search(db, g.user, filters, page, sort)
     pages = max(1, -(-total // desk.PAGE_SIZE))
@@ -78,7 +76,7 @@ def index():
 def _tables(db):
     limit = stats.threshold()
     tables = []
-    for key, title, _column in stats.TABLES:
+    for key, title in stats.TABLES:
         rows = [(stats.label(key, value), count) for value, count in stats.counts(db, g.user, key)]
         tables.append(
             {"key": key, "title": title, "rows": rows, "chart": charts.bars(str(title), rows, stats.shown, limit)}
@@ -87,7 +85,7 @@ def _tables(db):
 
 
 @bp.route("/statistics")
-@login_required
+@requires("statistics")
 def statistics():
     """Count what is happening, with small numbers hidden."""
     db = get_db()
@@ -115,11 +113,12 @@ def _csv_response(rows, name):
 
 
 @bp.route("/statistics/tables.csv")
+@requires("statistics")
 @recent_login_required
 def tables_csv():
     """Download every table of the statistics page, small numbers hidden as on the page."""
-    audit.record_request("export_stats", detail={"what": "tables"})
     db = get_db()
+    stats.record_export(db, Actor.web(), "tables", "csv")
     out = [["table", "value", "count"]]
     for table in _tables(db):
         out.extend([table["key"], label, stats.shown(count)] for label, count in table["rows"])
@@ -130,12 +129,14 @@ def tables_csv():
     return _csv_response(out, "statistics")
 
 
-@bp.route("/statistics/cases.<fmt>")
+@bp.route("/statistics/cases.<any(csv, json):fmt>")
+@requires("statistics")
 @recent_login_required
 def cases_export(fmt):
     """Download one de-identified row per screening (CSV or JSON): no names, references or exact dates."""
-    rows = stats.deidentified_rows(get_db(), g.user)
-    audit.record_request("export_stats", detail={"what": "screenings", "format": fmt})
+    db = get_db()
+    rows = stats.deidentified_rows(db, g.user)
+    stats.record_export(db, Actor.web(), "screenings", fmt)
     if fmt == "json":
         name = f"screenings-deidentified-{date.today().isoformat()}.json"
         return Response(
@@ -143,8 +144,6 @@ def cases_export(fmt):
             mimetype="application/json",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
-    if fmt != "csv":
-        abort(404)
     columns = list(stats.EXPORT_COLUMNS)
     return _csv_response(
         [columns] + [[stats.as_csv_value(row[c]) for c in columns] for row in rows], "screenings-deidentified"

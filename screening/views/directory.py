@@ -10,14 +10,14 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 
-from screening.accounts.auth import role_required
+from screening.accounts.auth import requires
 from screening.config import PACKAGE_DIR
 from screening.db.connection import get_db
 from screening.forms.directory import ImportForm, OrganisationForm
 from screening.i18n.languages import LANGUAGE_NAMES
-from screening.protection import audit
+from screening.protection.audit import Actor
 from screening.referral import directory
-from screening.referral.directory_csv import COLUMNS, export_csv, import_rows, read_csv
+from screening.referral.directory_csv import COLUMNS, export_for, import_rows, read_csv
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 
@@ -26,7 +26,7 @@ MAX_ERRORS_SHOWN = 50
 
 
 @bp.route("/")
-@role_required("admin")
+@requires("directory")
 def index():
     """List every organisation, active or not, with links to edit them."""
     return render_template(
@@ -46,8 +46,7 @@ def _edit(row):
     if form.validate_on_submit():
         values = {field: form[field].data for field in directory.FIELDS}
         try:
-            directory.save(db, values, organisation_id)
-            audit.record_request("directory_change", detail={"organisation": values.get("name")})
+            directory.change(db, Actor.web(), values, organisation_id)
         except sqlite3.IntegrityError:
             # Another administrator saved the same name a moment ago.
             form.name.errors.append(_("Another organisation has this name. Choose a different name."))
@@ -60,14 +59,14 @@ def _edit(row):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required("admin")
+@requires("directory")
 def new():
     """Add an organisation."""
     return _edit(None)
 
 
-@bp.route("/<int:organisation_id>", methods=["GET", "POST"])
-@role_required("admin")
+@bp.route("/<id:organisation_id>", methods=["GET", "POST"])
+@requires("directory")
 def edit(organisation_id):
     """Change an organisation, or deactivate it."""
     row = directory.get_organisation(get_db(), organisation_id)
@@ -77,7 +76,7 @@ def edit(organisation_id):
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@role_required("admin")
+@requires("directory")
 def import_file():
     """Import a CSV file: every row, or none at all when any row is wrong."""
     form = ImportForm()
@@ -85,8 +84,7 @@ def import_file():
     if form.validate_on_submit():
         rows, problems = read_csv(form.file.data.read())
         if not problems:
-            added, updated = import_rows(get_db(), rows)
-            audit.record_request("import_csv", detail={"added": added, "updated": updated})
+            added, updated = import_rows(get_db(), Actor.web(), rows)
             flash(_("Import done: %(added)d added, %(updated)d updated.", added=added, updated=updated))
             return redirect(url_for("directory.index"))
     return render_template(
@@ -101,20 +99,19 @@ def import_file():
 
 
 @bp.route("/export.csv")
-@role_required("admin")
+@requires("directory")
 def export():
     """Download the whole directory as a CSV file."""
-    audit.record_request("export_csv")
     filename = f"directory-{date.today().isoformat()}.csv"
     return Response(
-        export_csv(get_db()),
+        export_for(get_db(), Actor.web()),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
 @bp.route("/example.csv")
-@role_required("admin")
+@requires("directory")
 def example():
     """Download the example file: clearly fake organisations that show the format."""
     return send_file(EXAMPLE, mimetype="text/csv", as_attachment=True, download_name=EXAMPLE.name)

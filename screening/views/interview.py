@@ -5,30 +5,23 @@ shown, so a closed browser or a lost connection loses nothing. Every view looks
 the case up through the access check; a case that is not yours is a 404.
 """
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from screening.accounts.auth import login_required
-from screening.cases import records as cases
-from screening.db.connection import get_db, write_transaction
+from screening.cases import records
+from screening.db.connection import get_db
 from screening.forms.interview import ConsentForm, StopForm, answers_from, page_form
 from screening.instrument import questionnaire
 from screening.instrument.bank import INTERVIEW, OBSERVATIONS
 from screening.instrument.explain import URGENT_ACTIONS, answer_text
 from screening.instrument.logic import evidence_of, first_unanswered, neighbours, pages, walk
 from screening.instrument.vocabulary import URGENT_REASONS
-from screening.protection import audit
+from screening.protection.audit import Actor
+from screening.views import requested
 
 bp = Blueprint("interview", __name__, url_prefix="/s")
 Q, S = questionnaire.QUESTIONS, questionnaire.SECTIONS
-
-
-def load_case(reference):
-    """Return the screening if this account may see it; otherwise answer 404."""
-    screening = cases.get_for(get_db(), reference, g.user)
-    if screening is None:
-        abort(404)
-    return screening
 
 
 class State:
@@ -36,7 +29,7 @@ class State:
 
     def __init__(self, screening):
         self.screening = screening
-        self.stored = cases.answers(get_db(), screening["id"])
+        self.stored = records.answers(get_db(), screening["id"])
         self.visible, self.effective = walk(Q, self.stored)
         self.interview = pages(self.visible, S, INTERVIEW)
         self.observations = pages(self.visible, S, OBSERVATIONS)
@@ -68,13 +61,14 @@ class State:
 
 
 def _draft_or_redirect(screening):
-    if screening["status"] != cases.DRAFT or screening["consent"] != "yes":
+    if screening["status"] != records.DRAFT or screening["consent"] != "yes":
         flash(_("This interview is not open for answers."))
         return redirect(url_for("cases.case", reference=screening["reference"]))
     return None
 
 
 def _note_bank_change(screening):
+    """Say so when the questions changed since the interview began (the next page saved records the new version)."""
     if screening["bank_version"] != questionnaire.VERSION:
         flash(
             _(
@@ -82,27 +76,23 @@ def _note_bank_change(screening):
                 "Answers that no longer fit were set aside: please check the answers."
             )
         )
-        get_db().execute(
-            "update screenings set bank_version = ? where id = ?", [questionnaire.VERSION, screening["id"]]
-        )
 
 
 @bp.route("/<reference>/consent", methods=["GET", "POST"])
 @login_required
 def consent(reference):
     """Show the consent script to read aloud, and record the answer."""
-    screening = load_case(reference)
-    if screening["status"] != cases.DRAFT:
+    screening = requested.case(reference)
+    if screening["status"] != records.DRAFT:
         return redirect(url_for("cases.case", reference=reference))
     form = ConsentForm()
     if form.validate_on_submit():
         agreed = form.consent.data == "yes"
-        cases.record_consent(get_db(), screening, agreed)
-        audit.record_request("consent", reference=reference, detail={"agreed": agreed})
+        records.record_consent(get_db(), Actor.web(), screening, agreed)
         if not agreed:
             flash(_("The refusal is recorded. Nothing more will be asked."))
             return redirect(url_for("cases.case", reference=reference))
-        return redirect(State(cases.find(get_db(), reference)).resume_url())
+        return redirect(State(records.find(get_db(), reference)).resume_url())
     return render_template(
         "interview/consent.html",
         screening=screening,
@@ -116,7 +106,7 @@ def consent(reference):
 @login_required
 def page(reference, page_id):
     """Ask one page of questions; save the answers; go to the next page."""
-    screening = load_case(reference)
+    screening = requested.case(reference)
     blocked = _draft_or_redirect(screening)
     if blocked:
         return blocked
@@ -132,9 +122,7 @@ def page(reference, page_id):
     form = page_form(questions, state.effective)
     returning = request.values.get("change") == "1"
     if form.validate_on_submit():
-        with write_transaction(get_db()):
-            cases.save_answers(get_db(), screening, answers_from(form, questions))
-            audit.record_request("edit_answers", reference=reference, detail={"page": page_id})
+        records.save_answers(get_db(), Actor.web(), screening, page_id, answers_from(form, questions))
         return _after_save(reference, page_id, phase is state.interview, returning)
     back, _next = neighbours(phase, page_id)
     ids = list(state.interview) + list(state.observations)
@@ -154,7 +142,7 @@ def page(reference, page_id):
 
 
 def _after_save(reference, page_id, in_interview, returning):
-    state = State(cases.find(get_db(), reference))
+    state = State(records.find(get_db(), reference))
     if in_interview:
         if returning:
             nxt = first_unanswered(state.interview, state.effective)
@@ -177,9 +165,7 @@ def _finish(state):
     if missing:
         flash(_("Some questions are not answered yet."))
         return redirect(url_for("interview.page", reference=reference, page_id=missing))
-    with write_transaction(get_db()):
-        cases.end(get_db(), state.screening, cases.COMPLETED)
-        audit.record_request("complete", reference=reference)
+    records.end(get_db(), Actor.web(), state.screening, records.COMPLETED)
     return redirect(url_for("cases.case", reference=reference))
 
 
@@ -187,7 +173,7 @@ def _finish(state):
 @login_required
 def check(reference):
     """List every answer with a link to change it, before the officer's observations."""
-    screening = load_case(reference)
+    screening = requested.case(reference)
     blocked = _draft_or_redirect(screening)
     if blocked:
         return blocked
@@ -220,14 +206,12 @@ def check(reference):
 @login_required
 def stop(reference):
     """Stop the interview; what was said is kept and scored as it stands."""
-    screening = load_case(reference)
-    if screening["status"] != cases.DRAFT:
+    screening = requested.case(reference)
+    if screening["status"] != records.DRAFT:
         return redirect(url_for("cases.case", reference=reference))
     form = StopForm()
     if form.validate_on_submit():
-        with write_transaction(get_db()):
-            cases.end(get_db(), screening, cases.STOPPED, stop_reason=form.reason.data)
-            audit.record_request("stop", reference=reference, detail={"why": form.reason.data})
+        records.end(get_db(), Actor.web(), screening, records.STOPPED, stop_reason=form.reason.data)
         flash(_("The interview is stopped. Everything said so far is saved."))
         return redirect(url_for("cases.case", reference=reference))
     return render_template("interview/stop.html", screening=screening, form=form)
@@ -237,10 +221,10 @@ def stop(reference):
 @login_required
 def resume(reference):
     """Go on with a stopped interview, or pick a draft up where it was left."""
-    screening = load_case(reference)
-    if screening["status"] == cases.STOPPED:
-        cases.reopen(get_db(), screening)
-        screening = cases.find(get_db(), reference)
-    if screening["status"] != cases.DRAFT:
+    screening = requested.case(reference)
+    if screening["status"] == records.STOPPED:
+        records.reopen(get_db(), Actor.web(), screening)
+        screening = records.find(get_db(), reference)
+    if screening["status"] != records.DRAFT:
         return redirect(url_for("cases.case", reference=reference))
     return redirect(State(screening).resume_url())

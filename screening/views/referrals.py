@@ -1,26 +1,27 @@
-"""Referral pages: the person's details, referring to an organisation, and the printable documents."""
+"""Referral pages: the person's details, referring to an organisation, the documents, the officer's own details."""
 
 import json
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from screening.accounts import store
 from screening.accounts.auth import login_required, recent_login_required
-from screening.cases import records as cases
+from screening.cases import records
 from screening.db.connection import get_db
-from screening.forms.interview import options
+from screening.forms.fields import options
 from screening.forms.referrals import OfficerForm, PersonForm, ReferForm
 from screening.i18n.languages import supported
-from screening.protection import audit
-from screening.referral import directory, pdf, referrals
-from screening.views.interview import load_case
+from screening.protection.audit import Actor
+from screening.referral import directory, documents, person, referrals
+from screening.views import requested
 
 bp = Blueprint("referrals", __name__)
-REFERABLE = (cases.COMPLETED, cases.STOPPED)
+REFERABLE = (records.COMPLETED, records.STOPPED)
 
 
 def _referable_case(reference):
-    screening = load_case(reference)
+    screening = requested.case(reference)
     if screening["status"] not in REFERABLE or not screening["assessment"]:
         flash(_("Finish or stop the interview before you refer the person."))
         abort(redirect(url_for("cases.case", reference=reference)))
@@ -41,17 +42,26 @@ def _organisation_choices(assessment):
     return options(labels), suggested
 
 
-@bp.route("/s/<reference>/person", methods=["GET", "POST"])
+@bp.route("/s/<reference>/person", methods=["GET", "POST"], endpoint="person")
 @login_required
-def person(reference):
+def person_details(reference):
     """Record the person's name, contact and date of birth, for referrals that may carry them."""
     screening = _referable_case(reference)
     db = get_db()
-    form = PersonForm(data=referrals.person(db, screening["id"]))
+    form = PersonForm()
     if form.validate_on_submit():
-        referrals.save_person(db, screening["id"], form.name.data, form.contact.data, form.date_of_birth.data)
+        person.save(
+            db,
+            Actor.web(),
+            screening,
+            name=form.name.data,
+            contact=form.contact.data,
+            date_of_birth=form.date_of_birth.data,
+        )
         flash(_("The person's details are saved."))
         return redirect(url_for("referrals.refer", reference=reference))
+    if not form.is_submitted():
+        form.process(data=person.read(db, Actor.web(), screening))
     return render_template("referrals/person.html", screening=screening, form=form)
 
 
@@ -72,9 +82,9 @@ def refer(reference):
         try:
             referrals.create(
                 db,
+                Actor.web(),
                 screening,
                 organisation,
-                g.user["id"],
                 consented=form.consent.data == "yes",
                 items=form.items.data or [],
                 priority=form.priority.data,
@@ -84,7 +94,6 @@ def refer(reference):
         except referrals.ReferralRefused as exc:
             form.consent.errors.append(str(exc))
         else:
-            audit.record_request("refer", reference=reference, detail={"organisation": organisation["id"]})
             flash(_("The referral to %(organisation)s is recorded.", organisation=organisation["name"]))
             return redirect(url_for("cases.case", reference=reference, _anchor="referrals"))
     return render_template(
@@ -93,7 +102,7 @@ def refer(reference):
         form=form,
         assessment=assessment,
         suggested=[directory.kind_label(k) for k in suggested],
-        person=referrals.person(db, screening["id"]),
+        person=person.stored(db, screening["id"]),
     )
 
 
@@ -103,34 +112,28 @@ def _document(reference, referral_id, document):
     referral = referrals.get(db, screening["id"], referral_id)
     if referral is None:
         abort(404)
-    organisation = directory.get_organisation(db, referral["organisation_id"])
-    default = referral["print_lang"] if document == "referral" else screening["interview_lang"]
-    lang = request.args.get("lang") if request.args.get("lang") in supported() else default
-    paper = request.args.get("paper") if request.args.get("paper") in pdf.PAPER else "a4"
-    answers = cases.answers(db, screening["id"])
-    if document == "referral":
-        person = referrals.person(db, screening["id"])
-        html = pdf.referral_html(screening, referral, person, answers, g.user, lang)
-        attachment = pdf.payload(screening, referral, person, answers, g.user)
-    else:
-        html, attachment = pdf.info_html(screening, referral, organisation, lang), None
-    data = pdf.render(html, paper, attachment)
-    referrals.record_export(db, screening["id"], referral["id"], document, lang, g.user["id"], "web")
-    audit.record_request(
-        "export_pdf", reference=reference, detail={"document": document, "lang": lang, "referral": referral["id"]}
+    lang = request.args.get("lang")
+    paper = request.args.get("paper")
+    name, data = documents.build(
+        db,
+        Actor.web(),
+        screening,
+        referral,
+        document,
+        lang=lang if lang in supported() else None,
+        paper=paper if paper in documents.PAPER else "a4",
     )
-    name = f"{screening['reference']}-{document}-{referral['id']}-{lang}.pdf"
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@bp.route("/s/<reference>/referrals/<int:referral_id>.pdf")
+@bp.route("/s/<reference>/referrals/<id:referral_id>.pdf")
 @recent_login_required
 def referral_pdf(reference, referral_id):
     """Download the referral for the receiving organisation, in its print language by default."""
     return _document(reference, referral_id, "referral")
 
 
-@bp.route("/s/<reference>/referrals/<int:referral_id>/info.pdf")
+@bp.route("/s/<reference>/referrals/<id:referral_id>/info.pdf")
 @recent_login_required
 def info_pdf(reference, referral_id):
     """Download the person's "information for you" sheet, in the interview language by default."""
@@ -143,9 +146,8 @@ def account():
     """Let officers say how they are named on referrals."""
     form = OfficerForm(data=g.user)
     if form.validate_on_submit():
-        get_db().execute(
-            "update users set full_name = ?, agency = ?, phone = ? where id = ?",
-            [form.full_name.data, form.agency.data, form.phone.data, g.user["id"]],
+        store.set_details(
+            get_db(), Actor.web(), full_name=form.full_name.data, agency=form.agency.data, phone=form.phone.data
         )
         flash(_("Your details are saved."))
         return redirect(url_for("cases.index"))

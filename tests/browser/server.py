@@ -15,8 +15,9 @@ import urllib.request
 from pathlib import Path
 
 from screening import create_app
-from screening.accounts import auth
+from screening.accounts import passwords, store
 from screening.db.connection import connect
+from screening.protection.audit import Actor
 from screening.referral import directory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,14 +57,18 @@ def seed(data_dir, accounts, organisations=(ORGANISATION,)):
     ``accounts`` maps username to role; every account gets PASSWORD. Returns the ids by username.
     """
     app = create_app({"SCREENING_DATA_DIR": data_dir})
-    saved_method, auth.PASSWORD_METHOD = auth.PASSWORD_METHOD, CHEAP_HASH
+    saved_method, passwords.PASSWORD_METHOD = passwords.PASSWORD_METHOD, CHEAP_HASH
     db = connect(app.config["SCREENING_DATABASE"])
+    shell = Actor.shell()
     try:
-        ids = {name: auth.create_user(db, name, PASSWORD, role) for name, role in accounts.items()}
+        ids = {
+            name: store.create(db, shell, username=name, password=PASSWORD, role=role)
+            for name, role in accounts.items()
+        }
         for organisation in organisations:
-            directory.save(db, organisation)
+            directory.change(db, shell, organisation)
     finally:
-        auth.PASSWORD_METHOD = saved_method
+        passwords.PASSWORD_METHOD = saved_method
         db.close()
     return ids
 
