@@ -1,5 +1,6 @@
 """Administrators keep the accounts: create, change, deactivate, unlock, reset; nobody else can."""
 
+import json
 import re
 
 import pytest
@@ -109,3 +110,97 @@ def test_only_administrators_read_the_audit_trail(app, users):
     driver = Interview(app.test_client())
     driver.login("supervisor")
     assert driver.client.get("/admin/audit").status_code == 404
+
+
+# --- organisations: who sets them ------------------------------------------------------------
+
+
+@pytest.fixture
+def two_organisations(app, db, users):
+    """Put officer, supervisor and admin in Border Police, 'other' in Labour Office with a case: return that case."""
+    db.execute("update users set organisation = 'Border Police' where username in ('officer', 'supervisor', 'admin')")
+    db.execute("update users set organisation = 'Labour Office' where username = 'other'")
+    foreign = Interview(app.test_client())
+    foreign.login("other")
+    foreign.start()
+    return foreign.reference
+
+
+def organisation_of(db, username):
+    return next(db.query("select organisation from users where username = ?", [username]))["organisation"]
+
+
+def account_form(username, role, organisation, **extra):
+    return {"username": username, "role": role, "organisation": organisation, "active": "y", **extra}
+
+
+def test_an_administrator_cannot_move_their_own_account_into_another_organisation(admin, db, users, two_organisations):
+    admin.post(f"/admin/accounts/{users['admin']}", data=account_form("admin", "admin", "Labour Office"))
+    assert organisation_of(db, "admin") == "Border Police"
+    assert admin.get(f"/s/{two_organisations}").status_code == 404
+
+
+def test_the_store_refuses_an_organisation_change_whoever_asks(db, users, two_organisations):
+    from screening.accounts import store
+    from tests.conftest import actor
+
+    own = store.get(db, users["admin"])
+    with pytest.raises(store.NotAllowed):
+        store.change(
+            db,
+            actor(db, "admin"),
+            own,
+            username="admin",
+            role="admin",
+            organisation="Labour Office",
+            full_name=None,
+            active=True,
+        )
+    db.execute("update users set organisation = null where username = 'admin'")
+    root = store.get(db, users["admin"])
+    with pytest.raises(store.NotAllowed):
+        store.change(
+            db,
+            actor(db, "admin"),
+            root,
+            username="admin",
+            role="admin",
+            organisation="Labour Office",
+            full_name=None,
+            active=True,
+        )
+    assert organisation_of(db, "admin") is None
+
+
+def test_an_administrator_of_an_organisation_cannot_plant_an_account_in_another(admin, db, users, two_organisations):
+    page = admin.post("/admin/accounts/new", data=account_form("planted", "supervisor", "Labour Office"))
+    assert page.status_code == 200
+    assert organisation_of(db, "planted") == "Border Police"
+
+
+def test_an_administrator_of_an_organisation_sees_and_changes_only_its_accounts(admin, db, users, two_organisations):
+    listing = admin.get("/admin/accounts").get_data(as_text=True)
+    assert f"/admin/accounts/{users['officer']}" in listing
+    assert f"/admin/accounts/{users['other']}" not in listing
+    for path in ("", "/reset", "/unlock"):
+        method = admin.post if path == "/unlock" else admin.get
+        assert method(f"/admin/accounts/{users['other']}{path}").status_code == 404
+    admin.post(f"/admin/accounts/{users['other']}", data=account_form("other", "admin", "Border Police"))
+    assert next(db.query("select role from users where username = 'other'"))["role"] == "officer"
+
+
+def test_the_installations_administrator_moves_another_account_and_the_move_is_audited(
+    app, db, users, two_organisations
+):
+    db.execute("update users set organisation = null where username = 'admin'")
+    root = Interview(app.test_client())
+    root.login("admin")
+    assert f"/admin/accounts/{users['other']}" in root.client.get("/admin/accounts").get_data(as_text=True)
+    root.client.post(f"/admin/accounts/{users['other']}", data=account_form("other", "officer", "Border Police"))
+    assert organisation_of(db, "other") == "Border Police"
+    entry = next(db.query("select detail from audit where action = 'account_change' order by id desc"))
+    assert json.loads(entry["detail"])["organisation"] == {"from": "Labour Office", "to": "Border Police"}
+    # The case 'other' opened stays with the organisation it was opened in.
+    supervisor = Interview(app.test_client())
+    supervisor.login("supervisor")
+    assert supervisor.client.get(f"/s/{two_organisations}").status_code == 404

@@ -69,3 +69,54 @@ def test_hostile_text_prints_as_text_in_the_pdf(app, interview, client, db, user
     extracted = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
     flat = " ".join(extracted.split())
     assert " ".join(text.split()) in flat
+
+
+# --- one rule wherever text enters ------------------------------------------------------------
+
+
+@pytest.fixture
+def admin(app, users):
+    from tests.conftest import Interview
+
+    driver = Interview(app.test_client())
+    driver.login("admin")
+    return driver.client
+
+
+@pytest.mark.parametrize("text", HIDDEN)
+@pytest.mark.parametrize("column", ["name", "email", "area", "languages", "notes"])
+def test_the_directory_import_refuses_hidden_characters_in_any_column(admin, db, text, column):
+    cells = {"name": "EXAMPLE - Clinic", "kind": "medical", "print_language": "en", "email": "a@example.org"}
+    cells[column] = cells.get(column, "") + text
+    header = ",".join(cells)
+    body = ",".join('"' + value.replace('"', '""') + '"' for value in cells.values())
+    file = (io.BytesIO(f"{header}\n{body}\n".encode()), "directory.csv")
+    page = admin.post("/directory/import", data={"file": file}, content_type="multipart/form-data")
+    assert f"Row 2: {column} holds invisible control characters" in page.get_data(as_text=True)
+    assert list(db.query("select * from organisations")) == []
+
+
+@pytest.mark.parametrize("text", HIDDEN)
+@pytest.mark.parametrize("field", ["email", "languages"])
+def test_the_directory_form_refuses_hidden_characters_in_the_email_and_languages(admin, db, text, field):
+    data = {"name": "EXAMPLE - Clinic", "kind": "medical", "print_lang": "en", field: "a@example.org" + text}
+    page = admin.post("/directory/new", data=data).get_data(as_text=True)
+    assert "Remove the invisible control characters" in page
+    assert list(db.query("select * from organisations")) == []
+
+
+def test_a_username_with_a_direction_override_is_refused_at_login(client, db, users):
+    page = client.post("/login", data={"username": "adm\u202enimda", "password": "x"}).get_data(as_text=True)
+    assert "Remove the invisible control characters" in page
+    assert list(db.query("select * from login_attempts")) == []
+
+
+def test_the_audit_page_shows_hidden_characters_instead_of_obeying_them(admin, db):
+    from screening.protection import audit
+
+    audit.record(db, "login_failed", audit.Actor(None, "adm\u202enimda", "10.0.0.\u20661"), detail={"why": "failed"})
+    page = admin.get("/admin/audit").get_data(as_text=True)
+    assert "adm[U+202E]nimda" in page
+    assert "10.0.0.[U+2066]1" in page
+    assert "\u202e" not in page
+    assert "\u2066" not in page

@@ -92,3 +92,105 @@ def test_no_page_uses_inline_script_or_style(interview, client):
         assert "<script" not in page
         assert "style=" not in page
         assert "<style" not in page
+
+
+# --- behind the reverse proxy -------------------------------------------------------------
+
+PHONE, OTHER_PHONE = "203.0.113.5", "203.0.113.6"
+
+
+def proxied_app(tmp_path, proxies):
+    """Return an app on a fresh folder with one officer, behind ``proxies`` declared reverse proxies."""
+    app = create_app(
+        {"SCREENING_DATA_DIR": tmp_path, "TESTING": True, "WTF_CSRF_ENABLED": False, "SCREENING_PROXIES": proxies}
+    )
+    from screening.db.connection import connect
+    from tests.conftest import create_user
+
+    db = connect(app.config["SCREENING_DATABASE"])
+    create_user(db, "officer", PASSWORD, "officer")
+    db.close()
+    return app
+
+
+def login_from(client, address, password):
+    return client.post(
+        "/login",
+        data={"username": "officer", "password": password},
+        headers={"X-Forwarded-For": address, "X-Forwarded-Proto": "https"},
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+    )
+
+
+def addresses(app):
+    from screening.db.connection import connect
+
+    db = connect(app.config["SCREENING_DATABASE"])
+    try:
+        return [row["address"] for row in db.query("select address from audit where action like 'login%' order by id")]
+    finally:
+        db.close()
+
+
+def test_behind_a_declared_proxy_each_phone_is_throttled_and_audited_by_its_own_address(tmp_path):
+    from screening.accounts import throttle
+
+    app = proxied_app(tmp_path, 1)
+    client = app.test_client()
+    for guess in range(throttle.MAX_ADDRESS_FAILURES):
+        client.post(
+            "/login",
+            data={"username": f"guess{guess}", "password": "wrong"},
+            headers={"X-Forwarded-For": PHONE},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        )
+    assert login_from(app.test_client(), PHONE, PASSWORD).status_code == 200  # that phone waits
+    response = login_from(app.test_client(), OTHER_PHONE, PASSWORD)
+    assert response.status_code == 302  # the post's other phones do not
+    assert set(addresses(app)) == {PHONE, OTHER_PHONE}
+
+
+def test_without_a_declared_proxy_forwarded_headers_are_ignored(tmp_path):
+    from screening.accounts import throttle
+
+    app = proxied_app(tmp_path, 0)
+    for guess in range(throttle.MAX_ADDRESS_FAILURES):
+        app.test_client().post(
+            "/login",
+            data={"username": f"guess{guess}", "password": "wrong"},
+            headers={"X-Forwarded-For": f"198.51.100.{guess}"},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        )
+    # A client cannot escape the throttle by claiming another address.
+    assert login_from(app.test_client(), OTHER_PHONE, PASSWORD).status_code == 200
+    assert set(addresses(app)) == {"127.0.0.1"}
+
+
+def test_a_declared_proxy_passes_on_the_scheme_the_phone_used(tmp_path):
+    app = proxied_app(tmp_path, 1)
+    seen = {}
+
+    @app.route("/_scheme")
+    def scheme():
+        from flask import request
+
+        seen.update(scheme=request.scheme, address=request.remote_addr)
+        return ""
+
+    headers = {"X-Forwarded-For": PHONE, "X-Forwarded-Proto": "https"}
+    app.test_client().get("/_scheme", headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert seen == {"scheme": "https", "address": PHONE}
+
+
+def test_the_readme_proxy_adds_every_security_header_to_its_own_error_pages_too():
+    from pathlib import Path
+
+    from screening.protection.security import HEADERS
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    block = readme.split("server {", 1)[1].split("\n   ```", 1)[0]
+    for name, value in HEADERS.items():
+        assert f'add_header {name} "{value}" always;' in block, name
+    assert "add_header Cache-Control" not in block  # the app decides what may be cached
+    assert "large_client_header_buffers" in block
+    assert "SCREENING_PROXIES=1" in readme

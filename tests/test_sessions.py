@@ -1,5 +1,7 @@
 """Sessions on the server, idle and absolute expiry, throttling and lockout, the password again, passwords."""
 
+import json
+
 import pytest
 
 from screening.accounts import passwords, throttle
@@ -147,3 +149,53 @@ def test_a_common_password_is_refused_on_the_change_page(client, users):
         "/account/password", data={"current": PASSWORD, "password": "password1234", "confirm": "password1234"}
     ).get_data(as_text=True)
     assert "This password is too common" in page
+
+
+# --- one path for every password check --------------------------------------------------
+
+
+def failed_checks(db, purpose):
+    rows = db.query("select action, detail from audit where action in ('login_failed', 'lockout') order by id")
+    return [row["action"] for row in rows if json.loads(row["detail"])["for"] == purpose]
+
+
+def test_guessing_the_current_password_on_the_change_page_locks_the_account_and_ends_the_session(client, db, users):
+    Interview(client).login()
+    new = "violet kayak harbour lantern"
+    stored = next(db.query("select password_hash from users where username = 'officer'"))["password_hash"]
+    for _guess in range(throttle.MAX_ACCOUNT_FAILURES - 1):
+        page = client.post("/account/password", data={"current": WRONG, "password": new, "confirm": new})
+        assert "The current password is not right" in page.get_data(as_text=True)
+    locked_out = client.post("/account/password", data={"current": WRONG, "password": new, "confirm": new})
+    assert locked_out.headers["Location"] == "/login"
+    assert next(db.query("select locked_until from users where username = 'officer'"))["locked_until"]
+    # 25 more guesses, then the right password: none gets through, and the password never changed.
+    for _guess in range(25):
+        guess = client.post("/account/password", data={"current": WRONG, "password": new, "confirm": new})
+        assert guess.status_code == 302
+    right = client.post("/account/password", data={"current": PASSWORD, "password": new, "confirm": new})
+    assert right.headers["Location"].startswith("/login")
+    assert next(db.query("select password_hash from users where username = 'officer'"))["password_hash"] == stored
+    assert failed_checks(db, "password_change") == ["login_failed"] * 4 + ["lockout"]
+    assert "or the account is locked" in Interview(client).login().get_data(as_text=True)
+
+
+def test_guessing_on_the_password_again_page_counts_like_a_login(client, db, users):
+    Interview(client).login()
+    for _guess in range(throttle.MAX_ACCOUNT_FAILURES):
+        response = client.post("/reauth", data={"password": WRONG, "next": "/"})
+    assert response.headers["Location"] == "/login"
+    assert failed_checks(db, "reauth") == ["login_failed"] * 4 + ["lockout"]
+    assert client.get("/").headers["Location"].startswith("/login")
+
+
+def test_failures_on_the_change_page_and_at_login_add_up_to_one_lockout(client, db, users):
+    for _guess in range(2):
+        Interview(client).login(password=WRONG)
+    Interview(client).login()
+    new = "violet kayak harbour lantern"
+    for _guess in range(throttle.MAX_ACCOUNT_FAILURES - 1):
+        client.post("/account/password", data={"current": WRONG, "password": new, "confirm": new})
+    assert next(db.query("select locked_until from users where username = 'officer'"))["locked_until"] is None
+    client.post("/account/password", data={"current": WRONG, "password": new, "confirm": new})
+    assert next(db.query("select locked_until from users where username = 'officer'"))["locked_until"]
