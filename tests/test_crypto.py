@@ -10,7 +10,7 @@ from screening import create_app
 from screening.accounts import store
 from screening.cases import casework
 from screening.cases import records as cases
-from screening.protection import audit, crypto
+from screening.protection import audit, crypto, keys
 from screening.protection.audit import Actor
 from screening.referral import followup, person, referrals
 from tests.conftest import IN_DANGER, add_organisation, refer
@@ -369,10 +369,10 @@ def test_rotating_to_a_key_the_environment_does_not_hold_is_refused(monkeypatch,
 
 
 def test_rotating_from_code_writes_the_key_file_before_re_encrypting(app, db, case, tmp_path):
-    fresh = crypto.new_key()
+    fresh = keys.new_key()
     with app.app_context():
         assert crypto.rotate(db, fresh, actor=Actor.shell()) == 8
-    keys = (tmp_path / crypto.KEY_FILE).read_text().split()
-    assert keys[0] == fresh
-    assert len(keys) == 2
+    written = (tmp_path / crypto.KEY_FILE).read_text().split()
+    assert written[0] == fresh
+    assert len(written) == 2
     assert person.stored(db, case["id"])["name"] == NAME

@@ -13,6 +13,7 @@ from screening.db.connection import connect
 from screening.i18n.languages import LANGUAGE_NAMES
 from screening.instrument.scoring import assess
 from screening.instrument.vocabulary import SERVICES
+from screening.protection.spreadsheet import neutralise, unneutralise
 from screening.referral.directory import (
     KIND_HELP,
     KINDS,
@@ -22,7 +23,7 @@ from screening.referral.directory import (
     save,
     suggested_kinds,
 )
-from screening.referral.directory_csv import COLUMNS, MAX_IMPORT_ROWS, neutralise, unneutralise
+from screening.referral.directory_csv import COLUMNS, MAX_IMPORT_ROWS
 from tests.conftest import PASSWORD, Interview, create_user
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "screening" / "examples" / "directory-example.csv"

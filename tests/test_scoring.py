@@ -1,4 +1,4 @@
-"""The scoring, checked against shared/domain/screening-model.md sections 2-5.
+"""The scoring, checked against docs/screening-model.md sections 2-5.
 
 The expected values come from the screening model, not from the code: each case
 states what the model says the evidence must produce, so a test that fails here

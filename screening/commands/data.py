@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from screening.db.connection import get_db
-from screening.protection import crypto, retention
+from screening.protection import crypto, keys, retention
 from screening.protection.audit import Actor
 from screening.protection.backup import BackupError, backup
 
@@ -98,7 +98,7 @@ def rotate_key_command():
             )
         )
         return
-    count = crypto.rotate(db, crypto.new_key(), actor=Actor.shell())
+    count = crypto.rotate(db, keys.new_key(), actor=Actor.shell())
     click.echo(
         ngettext("Re-encrypted %(num)d value under a new key.", "Re-encrypted %(num)d values under a new key.", count)
     )

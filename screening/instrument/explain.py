@@ -7,6 +7,7 @@ codes into words in the interface language here.
 
 from screening.i18n.lazy import lazy_gettext as _l
 from screening.instrument import questionnaire
+from screening.instrument.bank import ALTERNATIVES, NONE
 from screening.instrument.indicators import DIMENSIONS, INDICATORS
 from screening.instrument.vocabulary import EXPLOITATION_FORMS, OUTCOMES, RULES, SERVICES, STAGES, URGENT_REASONS
 
@@ -57,8 +58,9 @@ def answer_text(question, value):
 
 def explain(assessment, evidence, answers):
     """Return everything the result page shows, in words."""
-    channel = questionnaire.BY_ID["channel"]
-    channels = [v for v in answers.get("channel", []) if channel.choice(v) and v not in ("none", "unknown", "declined")]
+    channel = questionnaire.FACTS["channel"]
+    chosen = answers.get(channel.id, [])
+    channels = [v for v in chosen if channel.choice(v) and v not in (NONE, *ALTERNATIVES)]
     return {
         "outcome": OUTCOMES[assessment["outcome"]],
         "rule": RULES[assessment["rule"]],

@@ -2,7 +2,7 @@
 
 The codes, dimensions and adult/child ratings are copied from the ILO / European
 Commission *Operational indicators of trafficking in human beings* (2009) as
-shared/domain/screening-model.md section 2 lists them. The texts describe what
+docs/screening-model.md section 2 lists them. The texts describe what
 happened, for result pages and referrals, in the interface language.
 """
 

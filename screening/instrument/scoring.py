@@ -1,6 +1,6 @@
 """The decision rule: a pure function from an evidence document to an assessment.
 
-It follows shared/domain/screening-model.md §3 (the rule) and §4 (the documents)
+It follows docs/screening-model.md §3 (the rule) and §4 (the documents)
 exactly; where it extends them (the ``needs`` field, the ``unknown`` list) it says
 so. Both documents are plain JSON so that anyone can audit a result by hand.
 """

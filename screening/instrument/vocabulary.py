@@ -1,7 +1,7 @@
 """The enumerations of the evidence document and the assessment, each value with its label.
 
 Values are stable identifiers stored in the database and in JSON; labels are what
-people read, in the interface language. See shared/domain/screening-model.md §4-§5.
+people read, in the interface language. See docs/screening-model.md §4-§5.
 """
 
 from screening.i18n.lazy import lazy_gettext as _l

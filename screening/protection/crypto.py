@@ -1,19 +1,13 @@
 """Encryption at rest of the fields that identify a person, with keys kept outside the database.
 
 A copy of ``screening.db`` alone must reveal no identity. Every column of the
-registry of identifying data (identifying.py) holds Fernet tokens (AES-128-CBC with an HMAC-SHA256 tag: a token
-cannot be read, nor changed unnoticed, without the key), stored as ``enc1:`` +
-token. Everything else (answers by choice, indicators, the assessment, the
+registry of identifying data (identifying.py) holds Fernet tokens (AES-128-CBC
+with an HMAC-SHA256 tag: a token cannot be read, nor changed unnoticed, without
+the key), stored as ``enc1:`` + token. Everything else (answers by choice, indicators, the assessment, the
 outcome) stays plain so that it can be counted and queried.
 
-Where the keys live. ``SCREENING_ENCRYPTION_KEY`` holds one or more Fernet keys
-separated by commas; if it is unset, the file ``encryption.key`` in the data
-folder holds one key per line. Either way the first key encrypts and every key
-is tried to decrypt. The file is created at first start with mode 0600; it is
-never created when the database already holds encrypted data (a lost key must
-stop the app, not quietly start a second key). At start-up the keys must open
-the data already stored, and any plain value left from before encryption is
-encrypted.
+The keys and their file are in keys.py. At start-up the keys must open the data
+already stored, and any plain value left from before encryption is encrypted.
 
 Changing the key (``flask --app wsgi data rotate-key``) with the key file:
 
@@ -34,101 +28,29 @@ Fernet; print(Fernet.generate_key().decode())"``), keep the old keys after it,
 restart, and run ``rotate-key``: it re-encrypts everything under the first key.
 """
 
-import contextlib
 import logging
-import os
-import secrets
-import threading
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.fernet import InvalidToken
 from flask import current_app, has_app_context
 
 from screening.db.connection import connect, write_transaction
 from screening.protection import audit, identifying
+from screening.protection.keys import (
+    KEY_FILE,
+    CryptoError,
+    Keyring,
+    create_key_file,
+    multi,
+    parse_keys,
+    write_key_file,
+)
 
 PREFIX = "enc1:"
-KEY_FILE = "encryption.key"
 EXTENSION = "screening_crypto"
-KEY_FILE_MODE = 0o600
 log = logging.getLogger(__name__)
-
-class CryptoError(RuntimeError):
-    """The keys are missing, malformed, or do not fit the database."""
-
 
 class UndecryptableError(CryptoError):
     """A stored value that none of the keys opens."""
-
-
-def parse_keys(text):
-    """Return the keys in ``text`` (comma- or newline-separated); raise CryptoError for a malformed one."""
-    keys = [k.strip() for k in text.replace(",", "\n").splitlines() if k.strip()]
-    if not keys:
-        raise CryptoError("no encryption key given")
-    for position, key in enumerate(keys, 1):
-        try:
-            Fernet(key)
-        except ValueError:
-            # Never echo the key itself: this message may end up in a log.
-            raise CryptoError(f"encryption key number {position} is not a Fernet key") from None
-    return keys
-
-
-def new_key():
-    """Return a fresh random Fernet key, as text."""
-    return Fernet.generate_key().decode("ascii")
-
-
-def _multi(keys):
-    return MultiFernet([Fernet(k) for k in keys])
-
-
-def _stamp(path):
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return (info.st_ino, info.st_mtime_ns, info.st_size)
-
-
-class Keyring:
-    """The keys in use; with a key file, reloaded when the file changes (after ``rotate-key``)."""
-
-    def __init__(self, keys, path=None):
-        self.path = path
-        self._lock = threading.Lock()
-        self._set(keys, _stamp(path) if path else None)
-
-    def _set(self, keys, stamp):
-        self._state = (tuple(keys), _multi(keys), stamp)
-
-    @property
-    def keys(self):
-        """Return the keys, the one that encrypts first."""
-        return self._current()[0]
-
-    def fernet(self):
-        """Return the MultiFernet for the current keys."""
-        return self._current()[1]
-
-    def use(self, keys):
-        """Switch to ``keys`` in this process."""
-        with self._lock:
-            self._set(keys, _stamp(self.path) if self.path else None)
-
-    def _current(self):
-        state = self._state
-        if self.path is None:
-            return state
-        stamp = _stamp(self.path)
-        if stamp is None or stamp == state[2]:
-            return state
-        with self._lock:
-            try:
-                self._set(parse_keys(self.path.read_text()), stamp)
-            except (OSError, CryptoError):
-                log.exception("the key file changed but cannot be read; keeping the keys in use")
-            return self._state
 
 
 _fallback = None  # the keyring of the app created last, for code that runs outside an app context
@@ -171,19 +93,19 @@ def _selects():
         yield table, column, f"select rowid as row_id, {column} as value from {table} where {condition}"  # noqa: S608
 
 
-def _reencrypt(db, multi):
-    """Re-encrypt (or encrypt, if still plain) every value under ``multi``'s first key; return how many."""
+def _reencrypt(db, fernet):
+    """Re-encrypt (or encrypt, if still plain) every value under ``fernet``'s first key; return how many."""
     count = 0
     for table, column, sql in _selects():
         for row in list(db.query(sql)):
             value = row["value"]
             if value.startswith(PREFIX):
                 try:
-                    token = multi.rotate(value[len(PREFIX) :].encode("ascii"))
+                    token = fernet.rotate(value[len(PREFIX) :].encode("ascii"))
                 except InvalidToken:
                     raise UndecryptableError(f"a value in {table}.{column} opens with none of the keys") from None
             else:
-                token = multi.encrypt(value.encode("utf-8"))
+                token = fernet.encrypt(value.encode("utf-8"))
             db.execute(
                 f"update {table} set {column} = ? where rowid = ?",  # noqa: S608 - names from the registry
                 [PREFIX + token.decode("ascii"), row["row_id"]],
@@ -206,51 +128,14 @@ def rotate(db, new_key, *, actor):
         raise CryptoError("put the new key first in SCREENING_ENCRYPTION_KEY and restart before re-encrypting")
     if ring.path is not None and parse_keys(ring.path.read_text()) != keys:
         write_key_file(ring.path, keys)
-    multi = _multi(keys)
+    fernet = multi(keys)
     db.execute("PRAGMA secure_delete = ON")  # old tokens are overwritten, not left in free space
     with write_transaction(db):
-        count = _reencrypt(db, multi)
+        count = _reencrypt(db, fernet)
         audit.record(db, "key_rotate", actor, detail={"values": count})
     ring.use(keys)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return count
-
-
-def write_key_file(path, keys):
-    """Replace the key file atomically with ``keys``, one a line, readable by the owner only."""
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, KEY_FILE_MODE)
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write("\n".join(keys) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
-
-
-def _create_key_file(path):
-    """Create the key file with one new key unless it exists; creation is atomic, so workers agree."""
-    # Written in full under a private name, then linked into place: link() fails if the file
-    # exists, so two workers starting together end up with the same key, never a half-written one.
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.new")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, KEY_FILE_MODE)
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(new_key() + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(FileExistsError):
-            os.link(temporary, path)
-    finally:
-        temporary.unlink()
 
 
 ENCRYPTED_VALUE = f"substr(value, 1, {len(PREFIX)}) = '{PREFIX}'"
@@ -267,13 +152,13 @@ def _holds_encrypted_data(db):
 
 def _check_and_upgrade(db, ring):
     """Refuse keys that do not open the stored data; encrypt plain values left from before encryption."""
-    multi = ring.fernet()
+    fernet = ring.fernet()
     for table, column, sql in _selects():
         sample = _first(db, sql, ENCRYPTED_VALUE)
         if sample is None:
             continue
         try:
-            multi.decrypt(sample["value"][len(PREFIX) :].encode("ascii"))
+            fernet.decrypt(sample["value"][len(PREFIX) :].encode("ascii"))
         except InvalidToken:
             raise CryptoError(
                 f"the encryption keys do not open the data in {table}.{column}: restore the key file "
@@ -286,7 +171,7 @@ def _check_and_upgrade(db, ring):
     with write_transaction(db):
         for table, column, sql in plain:
             for row in list(db.query(f"select row_id, value from ({sql}) where not {ENCRYPTED_VALUE}")):  # noqa: S608
-                token = multi.encrypt(row["value"].encode("utf-8")).decode("ascii")
+                token = fernet.encrypt(row["value"].encode("utf-8")).decode("ascii")
                 db.execute(
                     f"update {table} set {column} = ? where rowid = ? and {column} = ?",  # noqa: S608
                     [PREFIX + token, row["row_id"], row["value"]],
@@ -309,7 +194,7 @@ def load_keyring(app):
                 )
         finally:
             db.close()
-        _create_key_file(path)
+        create_key_file(path)
     if path.stat().st_mode & 0o077:
         log.warning("%s can be read by other users of this machine; run: chmod 600 %s", path, path)
     return Keyring(parse_keys(path.read_text()), path)

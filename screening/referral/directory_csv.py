@@ -3,8 +3,8 @@
 One bad row and nothing is imported, so that a directory is never left half
 updated; every problem is listed with its row number as a spreadsheet shows it.
 Cells that a spreadsheet would run as a formula are defused on export with a
-leading quote (OWASP, "CSV injection"), and the import takes exactly that quote
-away again, so a file exported and imported back changes nothing.
+leading quote (protection/spreadsheet.py), and the import takes exactly that
+quote away again, so a file exported and imported back changes nothing.
 """
 
 import csv
@@ -17,6 +17,7 @@ from screening.db.connection import write_transaction
 from screening.i18n import zawgyi
 from screening.i18n.languages import LANGUAGE_NAMES
 from screening.protection import audit
+from screening.protection.spreadsheet import neutralise, unneutralise
 from screening.protection.text import has_hidden_characters
 from screening.referral.directory import (
     EMAIL_PATTERN,
@@ -41,24 +42,6 @@ MAX_IMPORT_BYTES = 1024 * 1024
 MAX_IMPORT_ROWS = 2000
 YES, NO = "yes", "no"
 ACTIVE_VALUES = {"yes": 1, "y": 1, "true": 1, "1": 1, "no": 0, "n": 0, "false": 0, "0": 0}
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_QUOTED_FORMULA = re.compile("^'+[" + re.escape("".join(FORMULA_STARTS)) + "]")
-
-
-def neutralise(text):
-    """Return a cell that no spreadsheet runs as a formula: a ' before a dangerous first character.
-
-    A text that already starts with quotes before such a character gets one more,
-    so that ``unneutralise`` always gives back exactly what was stored.
-    """
-    if text.startswith(FORMULA_STARTS) or _QUOTED_FORMULA.match(text):
-        return "'" + text
-    return text
-
-
-def unneutralise(text):
-    """Remove the quote that ``neutralise`` put before a dangerous first character."""
-    return text[1:] if _QUOTED_FORMULA.match(text) else text
 
 
 def export_csv(db):

@@ -14,7 +14,7 @@ from screening.desk import search as desk
 from screening.desk import statistics as stats
 from screening.instrument.vocabulary import OUTCOMES_SHORT
 from screening.protection.audit import Actor
-from screening.referral.directory_csv import neutralise
+from screening.protection.spreadsheet import neutralise
 from screening.referral.followup import STATUSES as REFERRAL_STATUSES
 from screening.views.requested import page_number
 
