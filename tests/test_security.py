@@ -191,6 +191,7 @@ def test_the_readme_proxy_adds_every_security_header_to_its_own_error_pages_too(
     block = readme.split("server {", 1)[1].split("\n   ```", 1)[0]
     for name, value in HEADERS.items():
         assert f'add_header {name} "{value}" always;' in block, name
+        assert f"proxy_hide_header {name};" in block, name
     assert "add_header Cache-Control" not in block  # the app decides what may be cached
     assert "large_client_header_buffers" in block
     assert "SCREENING_PROXIES=1" in readme
