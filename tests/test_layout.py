@@ -135,3 +135,15 @@ def test_migrations_call_no_live_code_of_the_app():
         if relative.startswith("db/migrations/"):
             outside = {name for name in imports_of(source) if not name.startswith("screening.db.migrations")}
             assert outside == set(), relative
+
+
+def test_every_owner_and_test_that_security_md_names_exists():
+    document = (ROOT / "SECURITY.md").read_text()
+    for owner in re.findall(r"`((?:[a-z_]+/)*[a-z_]+\.py)`", document):
+        if owner.startswith("test_"):
+            continue
+        assert (PACKAGE / owner).exists() or (ROOT / owner).exists(), owner
+    for module, name in re.findall(r"(test_[a-z_]+\.py)::(test_[a-z_0-9]+)", document):
+        assert re.search(rf"^def {name}\(", (ROOT / "tests" / module).read_text(), re.M), f"{module}::{name}"
+    for module in re.findall(r"`(test_[a-z_]+\.py)`", document):
+        assert (ROOT / "tests" / module).exists(), module
