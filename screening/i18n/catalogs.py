@@ -1,7 +1,7 @@
 """The translation workflow: extract, update, compile and check the catalogs.
 
 Runs as ``flask --app wsgi translate ...`` or, without an app (as the Makefile
-does at set-up), ``python -m screening.translate ...``. It wraps pybabel so that
+does at set-up), ``python -m screening.i18n.catalogs ...``. It wraps pybabel so that
 nobody needs to remember its flags, and it checks what pybabel does not: that a
 supported catalog translates every message, keeps every placeholder, and still
 says it is a first draft awaiting native-speaker review.

@@ -4,7 +4,7 @@ import json
 
 from flask import Blueprint, g, redirect, render_template, url_for
 
-from screening.accounts.auth import login_required
+from screening.accounts.auth import requires
 from screening.cases import casework, records
 from screening.db.connection import get_db
 from screening.forms.casework import FollowupForm, LinkForm, NoteForm
@@ -20,14 +20,14 @@ bp = Blueprint("cases", __name__)
 
 
 @bp.route("/")
-@login_required
+@requires("screen")
 def index():
     """List the cases this account may see, drafts first."""
     return render_template("cases/index.html", rows=records.listing(get_db(), g.user))
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
+@requires("screen")
 def new():
     """Confirm a private setting and the language, then open a draft screening."""
     db = get_db()
@@ -41,7 +41,7 @@ def new():
 
 
 @bp.route("/s/<reference>")
-@login_required
+@requires("screen")
 def case(reference):
     """Show a case: its result when ended, or where to go on when it is a draft."""
     screening = requested.case(reference)

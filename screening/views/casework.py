@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from screening.access import can_see
-from screening.accounts.auth import login_required, reauth_redirect
+from screening.accounts.auth import reauth_redirect, requires
 from screening.cases import casework, records
 from screening.db.connection import get_db
 from screening.db.references import normalise_reference
@@ -29,7 +29,7 @@ def _refuse(reference, form, anchor):
 
 
 @bp.route("/s/<reference>/notes", methods=["POST"])
-@login_required
+@requires("screen")
 def add_note(reference):
     """Add a caseworker's note (encrypted) to the case."""
     screening = requested.case(reference)
@@ -42,7 +42,7 @@ def add_note(reference):
 
 
 @bp.route("/s/<reference>/link", methods=["POST"])
-@login_required
+@requires("screen")
 def link(reference):
     """Link this screening to an earlier screening of the same person, if this account may see both."""
     screening = requested.case(reference)
@@ -61,7 +61,7 @@ def link(reference):
 
 
 @bp.route("/s/<reference>/referrals/<id:referral_id>/followup", methods=["POST"])
-@login_required
+@requires("screen")
 def record_followup(reference, referral_id):
     """Record the next step of a referral: received, accepted, declined (with a reason) or closed."""
     screening = requested.case(reference)
@@ -80,7 +80,7 @@ def record_followup(reference, referral_id):
 
 
 @bp.route("/s/<reference>/erase", methods=["GET", "POST"])
-@login_required
+@requires("screen")
 def erase(reference):
     """Erase the person's identifying data on their request, after the password again."""
     screening = requested.case(reference)

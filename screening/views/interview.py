@@ -8,7 +8,7 @@ the case up through the access check; a case that is not yours is a 404.
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from screening.accounts.auth import login_required
+from screening.accounts.auth import requires
 from screening.cases import records
 from screening.db.connection import get_db
 from screening.forms.interview import ConsentForm, StopForm, answers_from, page_form
@@ -79,7 +79,7 @@ def _note_bank_change(screening):
 
 
 @bp.route("/<reference>/consent", methods=["GET", "POST"])
-@login_required
+@requires("screen")
 def consent(reference):
     """Show the consent script to read aloud, and record the answer."""
     screening = requested.case(reference)
@@ -103,7 +103,7 @@ def consent(reference):
 
 
 @bp.route("/<reference>/q/<page_id>", methods=["GET", "POST"])
-@login_required
+@requires("screen")
 def page(reference, page_id):
     """Ask one page of questions; save the answers; go to the next page."""
     screening = requested.case(reference)
@@ -170,7 +170,7 @@ def _finish(state):
 
 
 @bp.route("/<reference>/check")
-@login_required
+@requires("screen")
 def check(reference):
     """List every answer with a link to change it, before the officer's observations."""
     screening = requested.case(reference)
@@ -203,7 +203,7 @@ def check(reference):
 
 
 @bp.route("/<reference>/stop", methods=["GET", "POST"])
-@login_required
+@requires("screen")
 def stop(reference):
     """Stop the interview; what was said is kept and scored as it stands."""
     screening = requested.case(reference)
@@ -218,7 +218,7 @@ def stop(reference):
 
 
 @bp.route("/<reference>/resume", methods=["POST"])
-@login_required
+@requires("screen")
 def resume(reference):
     """Go on with a stopped interview, or pick a draft up where it was left."""
     screening = requested.case(reference)

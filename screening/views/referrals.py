@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from flask_babel import gettext as _
 
 from screening.accounts import store
-from screening.accounts.auth import login_required, recent_login_required
+from screening.accounts.auth import recent_login_required, requires
 from screening.cases import records
 from screening.db.connection import get_db
 from screening.forms.fields import options
@@ -43,7 +43,7 @@ def _organisation_choices(assessment):
 
 
 @bp.route("/s/<reference>/person", methods=["GET", "POST"], endpoint="person")
-@login_required
+@requires("screen")
 def person_details(reference):
     """Record the person's name, contact and date of birth, for referrals that may carry them."""
     screening = _referable_case(reference)
@@ -66,7 +66,7 @@ def person_details(reference):
 
 
 @bp.route("/s/<reference>/refer", methods=["GET", "POST"])
-@login_required
+@requires("screen")
 def refer(reference):
     """Refer the person to one organisation, with their consent item by item."""
     screening = _referable_case(reference)
@@ -127,6 +127,7 @@ def _document(reference, referral_id, document):
 
 
 @bp.route("/s/<reference>/referrals/<id:referral_id>.pdf")
+@requires("screen")
 @recent_login_required
 def referral_pdf(reference, referral_id):
     """Download the referral for the receiving organisation, in its print language by default."""
@@ -134,6 +135,7 @@ def referral_pdf(reference, referral_id):
 
 
 @bp.route("/s/<reference>/referrals/<id:referral_id>/info.pdf")
+@requires("screen")
 @recent_login_required
 def info_pdf(reference, referral_id):
     """Download the person's "information for you" sheet, in the interview language by default."""
@@ -141,7 +143,7 @@ def info_pdf(reference, referral_id):
 
 
 @bp.route("/account", methods=["GET", "POST"])
-@login_required
+@requires("screen")
 def account():
     """Let officers say how they are named on referrals."""
     form = OfficerForm(data=g.user)

@@ -35,7 +35,7 @@ NARROW_WIDTH = 320
 ACTION_TIMEOUT_MS = 10_000
 # The WCAG 2.1 A and AA rules, and nothing else (best practices are advice, not the bar).
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-# The web font a locale's own text needs (screening/fonts.py builds one family per script).
+# The web font a locale's own text needs (screening/i18n/fonts.py builds one family per script).
 LOCALE_FACES = {
     "th": "Screening Thai",
     "lo": "Screening Lao",
