@@ -80,3 +80,12 @@ def m008_organisation_of_a_case(db):
     db.execute("update answers set free_text = 1 where value like 'enc1:%' or question_id = 'officer_concern_reason'")
     db.execute("delete from fact_counts")
     db.execute(_CONTRIBUTIONS)
+    # The desk's scope is now the organisation: let it count and list from indexes alone.
+    for columns in (
+        ["organisation", "created_at"],
+        ["organisation", "post"],
+        ["outcome", "organisation", "created_at"],
+        ["status", "organisation", "created_at"],
+        ["urgent", "child", "organisation"],
+    ):
+        db["screenings"].create_index(columns, if_not_exists=True)
