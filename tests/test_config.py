@@ -62,3 +62,11 @@ def test_the_data_folder_and_the_database_are_private_to_the_apps_user(tmp_path)
     create_app({"SCREENING_DATA_DIR": folder})
     assert folder.stat().st_mode & 0o777 == 0o700
     assert (folder / "screening.db").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_secret_key_comes_from_the_setting_whether_given_in_the_environment_or_in_code(monkeypatch, tmp_path):
+    monkeypatch.setenv("SCREENING_SECRET_KEY", "from the environment")
+    assert create_app({"SCREENING_DATA_DIR": tmp_path}).secret_key == "from the environment"
+    given = create_app({"SCREENING_DATA_DIR": tmp_path, "SCREENING_SECRET_KEY": "given in code"})
+    assert given.secret_key == "given in code"
+    assert not (tmp_path / "secret_key").exists()
