@@ -8,7 +8,7 @@ from flask_babel import gettext
 from screening import create_app
 from screening.i18n import languages as i18n
 from screening.i18n.languages import LANGUAGE_NAMES, LocaleError, usable_locales
-from tests.conftest import Interview
+from tests.conftest import PASSWORD, Interview
 
 
 def html_lang(response):
@@ -127,3 +127,11 @@ def test_an_officer_sees_the_interface_in_their_language(client, users, code):
     assert translated != "Start a new screening"
     assert translated in page
     assert "Start a new screening" not in page
+
+
+def test_a_language_chosen_on_the_login_page_stays_after_logging_in_and_becomes_the_accounts(client, db, users):
+    client.get("/login?lang=th")
+    response = client.post("/login", data={"username": "officer", "password": PASSWORD})
+    assert response.status_code == 302
+    assert 'lang="th"' in client.get("/").get_data(as_text=True)
+    assert next(db.query("select locale from users where username = 'officer'"))["locale"] == "th"

@@ -35,12 +35,21 @@ def load_user():
 
 
 def log_in(db, user):
-    """Start a session for an account whose password was just checked: a new id in the cookie, audited."""
+    """Start a session for an account whose password was just checked: a new id in the cookie, audited.
+
+    A language chosen on the login page is kept, and becomes the account's.
+    """
+    chosen = session.get("lang")
     session.clear()
     actor = audit.Actor.of(user, request.remote_addr)
     with write_transaction(db):
         session["sid"] = sessions.start(db, user["id"])
         audit.record(db, "login", actor)
+        if chosen and chosen != user.get("locale"):
+            store.set_locale(db, actor, chosen)
+            user = {**user, "locale": chosen}
+    if chosen:
+        session["lang"] = chosen
     session.permanent = True
     g.user = user
 
