@@ -12,8 +12,6 @@ from screening.db.connection import now, write_transaction
 from screening.i18n.lazy import lazy_gettext as _l
 from screening.protection import audit
 
-USERNAME_MAX = 40
-
 
 class UsernameTaken(ValueError):
     """An account with this username exists already."""

@@ -16,8 +16,6 @@ from screening.i18n.lazy import lazy_gettext as _l
 from screening.protection import audit, crypto
 from screening.referral import documents, followup, referrals
 
-NOTE_MAX = 1000
-
 EVENTS = {
     "created": _l("Screening started"),
     "completed": _l("Screening completed"),

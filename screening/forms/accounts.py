@@ -10,7 +10,7 @@ from screening.accounts import passwords
 from screening.forms.fields import at_most, limit, options, plain_text, strip
 from screening.i18n.lazy import lazy_gettext as _l
 
-USERNAME_PATTERN = r"^[A-Za-z0-9._-]{3,40}$"
+USERNAME_PATTERN = rf"^[A-Za-z0-9._-]{{3,{limit('username')}}}$"
 
 
 def strong_password(form, field):

@@ -42,7 +42,8 @@ DEFAULT_PAGE = 50
 HASHED_FIELDS = ("id", "at", "user_id", "username", "address", "action", "reference", "detail")
 # Keys that would put a person's data, or a secret, into the trail.
 IDENTIFYING_KEYS = refused_audit_keys()
-USERNAME_MAX = 40
+# How much of a name typed at a failed login the trail keeps (a login form takes no more).
+TYPED_NAME_KEPT = 40
 
 # Every action the trail records: a stable code (stored) and what people read.
 ACTIONS = {
@@ -138,7 +139,7 @@ class Actor:
     @classmethod
     def typed(cls, username, address=None):
         """Return the actor for a login with no account behind it (only the name typed, cut short)."""
-        return cls(None, username[:USERNAME_MAX], address)
+        return cls(None, username[:TYPED_NAME_KEPT], address)
 
     @classmethod
     def shell(cls):
