@@ -192,3 +192,51 @@ def test_every_interview_page_has_the_exit_control(interview, client):
         page = client.get(path).get_data(as_text=True)
         assert 'href="/exit"' in page
         assert "Exit this page" in page
+
+
+# --- issue 12: what the officer sees around the interview ---------------------------------
+
+
+def test_the_interview_pages_show_no_menu_and_no_language_list_only_the_exit(interview, client):
+    interview.start()
+    for path in (interview.url("danger_now"), f"/s/{interview.reference}/check", f"/s/{interview.reference}/stop"):
+        page = client.get(path).get_data(as_text=True)
+        assert 'class="exit"' in page
+        assert 'class="account"' not in page, path
+        assert 'class="languages"' not in page, path
+    case_list = client.get("/").get_data(as_text=True)
+    assert 'class="account"' in case_list
+
+
+def test_the_interview_language_is_offered_in_the_officers_own_language_first(interview, client):
+    page = client.get("/new?lang=km").get_data(as_text=True)
+    assert '<option value="km" selected>' in page
+
+
+def test_a_case_stopped_before_any_answer_says_so_and_what_was_not_asked(interview, client):
+    interview.start()
+    client.post(f"/s/{interview.reference}/stop", data={"reason": "distress"})
+    page = client.get(f"/s/{interview.reference}").get_data(as_text=True)
+    assert "Stopped before any question was answered" in page
+    assert "No trafficking indicated" not in page
+    assert "Not asked" in page
+    assert "Safety first" in page
+
+
+def test_the_result_names_who_to_refer_a_presumed_victim_to_and_shows_no_rule_codes(interview):
+    interview.start()
+    page = interview.run(SCAM_COMPOUND).get_data(as_text=True)
+    assert outcome_of(interview.client.get(f"/s/{interview.reference}"))[0] == "presumed"
+    assert "A specialist anti-trafficking unit, for protection and a full identification interview" in page
+    assert "(rule adult_combination)" not in page
+    assert "rule-code" not in page
+
+
+def test_a_child_in_an_always_exploitation_form_with_the_act_unknown_is_not_said_to_have_been_recruited(interview):
+    interview.start()
+    page = interview.run({"age": "15", "act": "unknown", "forms": ["sexual"], "accompanied": "yes"}).get_data(
+        as_text=True
+    )
+    assert outcome_of(interview.client.get(f"/s/{interview.reference}"))[:2] == ("presumed", "child_exploitation")
+    assert "whether someone arranged it is not known yet" in page
+    assert "A child was recruited, moved or held" not in page

@@ -9,7 +9,17 @@ from screening.i18n.lazy import lazy_gettext as _l
 from screening.instrument import questionnaire
 from screening.instrument.bank import ALTERNATIVES, NONE
 from screening.instrument.indicators import DIMENSIONS, INDICATORS
-from screening.instrument.vocabulary import EXPLOITATION_FORMS, OUTCOMES, RULES, SERVICES, STAGES, URGENT_REASONS
+from screening.instrument.scoring import child_act
+from screening.instrument.vocabulary import (
+    CHILD_RULE_ACT_UNKNOWN,
+    EXPLOITATION_FORMS,
+    OUTCOME_REFERRALS,
+    OUTCOMES,
+    RULES,
+    SERVICES,
+    STAGES,
+    URGENT_REASONS,
+)
 
 RATING_WORDS = {"S": _l("strong"), "M": _l("medium"), "W": _l("weak")}
 
@@ -61,9 +71,15 @@ def explain(assessment, evidence, answers):
     channel = questionnaire.FACTS["channel"]
     chosen = answers.get(channel.id, [])
     channels = [v for v in chosen if channel.choice(v) and v not in (NONE, *ALTERNATIVES)]
+    rule = RULES[assessment["rule"]]
+    if assessment["rule"] == "child_exploitation":
+        dims = {code: {"present": dim["present"]} for code, dim in assessment["dimensions"].items()}
+        if child_act(evidence, dims) is None:
+            rule = CHILD_RULE_ACT_UNKNOWN
     return {
         "outcome": OUTCOMES[assessment["outcome"]],
-        "rule": RULES[assessment["rule"]],
+        "rule": rule,
+        "refer": [*OUTCOME_REFERRALS[assessment["outcome"]], *(SERVICES[s] for s in assessment["other_needs"])],
         "dimensions": dimension_rows(assessment),
         "declined": indicator_texts(assessment["declined"]),
         "unknown": indicator_texts(assessment.get("unknown", [])),

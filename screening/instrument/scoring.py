@@ -142,7 +142,7 @@ def _has_strong(present, child, dims):
     return any(INDICATORS[c].dimension in dims and INDICATORS[c].rating(child) == STRONG for c in present)
 
 
-def _child_act(evidence, dims):
+def child_act(evidence, dims):
     """Return True when someone recruited, moved or harboured the child, False when ruled out.
 
     A present indicator of d1, d2, d3 or d5 on the child list establishes the act
@@ -158,7 +158,7 @@ def _rule(evidence, dims, present, missing, child):
     positive = {d for d, v in dims.items() if v["positive"]}
     purpose = "d4" in positive or any(c in present for c in PURPOSE_BY_FORCE)
     if child:
-        act = _child_act(evidence, dims)
+        act = child_act(evidence, dims)
         always = any(f in ALWAYS_EXPLOITATION_FORMS for f in evidence["exploitation_forms"])
         if (act and (purpose or always)) or (act is None and always):
             return "presumed", "child_exploitation"

@@ -100,6 +100,21 @@ RULES = {
     "P6": _l("A child with at least one indicator present."),
     "none": _l("No rule for referral as a victim of trafficking was met."),
 }
+# The child rule can also fire when nobody knows whether someone arranged things (screening model §3).
+CHILD_RULE_ACT_UNKNOWN = _l(
+    "A child was found in a form of exploitation that is always exploitation for a child; "
+    "whether someone arranged it is not known yet."
+)
+
+# Who a presumed or possible victim is referred to first, before the other protection needs.
+OUTCOME_REFERRALS = {
+    "presumed": (
+        _l("A specialist anti-trafficking unit, for protection and a full identification interview"),
+        _l("Services for victims of trafficking: a safe place, care, and legal help"),
+    ),
+    "possible": (_l("A specialist anti-trafficking unit, for a full interview"),),
+    "not_indicated": (),
+}
 
 OUTCOMES_SHORT = {
     "presumed": _l("Presumed victim"),

@@ -9,7 +9,7 @@ from screening.cases import casework, records
 from screening.db.connection import get_db
 from screening.forms.casework import FollowupForm, LinkForm, NoteForm
 from screening.forms.interview import STOP_REASONS, StartForm
-from screening.i18n.languages import LANGUAGE_NAMES
+from screening.i18n.languages import LANGUAGE_NAMES, current_code
 from screening.instrument.explain import explain
 from screening.protection.audit import Actor
 from screening.referral import documents, followup, referrals
@@ -34,6 +34,8 @@ def new():
     form = StartForm()
     if not form.is_submitted():
         form.post.data = records.last_post(db, g.user["id"])
+        # The person most often speaks the language the officer works in: offer it first.
+        form.interview_lang.data = current_code()
     if form.validate_on_submit():
         screening = records.create(db, Actor.web(), form.post.data, form.interview_lang.data, form.interpreter.data)
         return redirect(url_for("interview.consent", reference=screening["reference"]))
@@ -54,6 +56,8 @@ def case(reference):
         screening=screening,
         assessment=assessment,
         result=result,
+        nothing_answered=not state.effective,
+        not_asked=state.not_asked() if screening["status"] == records.STOPPED else [],
         resume_url=state.resume_url() if screening["status"] == records.DRAFT else None,
         language=LANGUAGE_NAMES.get(screening["interview_lang"], screening["interview_lang"]),
         stop_reason=STOP_REASONS.get(screening["stop_reason"]),

@@ -55,6 +55,15 @@ class State:
             return url_for("interview.page", reference=ref, page_id=page)
         return url_for("interview.check", reference=ref)
 
+    def not_asked(self):
+        """Return the titles of the sections with a question still to be asked, in order."""
+        titles = []
+        for page in (*self.interview.values(), *self.observations.values()):
+            for q in page:
+                if q.id not in self.effective and S[q.section].title not in titles:
+                    titles.append(S[q.section].title)
+        return titles
+
     def urgent_panel(self):
         """Return (reason, what to do) for each urgent flag answered so far."""
         return [(URGENT_REASONS[r], URGENT_ACTIONS[r]) for r in self.urgent]
