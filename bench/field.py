@@ -1,4 +1,4 @@
-"""The interview as a border post lives it: page loads, taps, waiting on a cheap phone over a slow network, page heights.
+"""The interview as a border post lives it: page loads, taps, waits on a cheap phone and a slow network, page heights.
 
 Run: .venv/bin/python bench/field.py [--languages en,km,my] [--runs 1]
 It serves the app with its production server on loopback and a throwaway
@@ -194,7 +194,8 @@ def main():
         "p95 step s": percentile(waits, 0.95),
         "tallest page (screens)": max(height for height, _page, _n in tallest.values()),
     }
-    print(f"adult interview, slow phone ({SLOW['latency']} ms, 400 kbit/s, CPU x{CPU_SLOWDOWN}, no cache), {args.runs} run(s)")
+    profile = f"{SLOW['latency']} ms, 400 kbit/s, CPU x{CPU_SLOWDOWN}, no cache"
+    print(f"adult interview, slow phone ({profile}), {args.runs} run(s)")
     for name, value in figures.items():
         verdict = "ok" if value <= GOALS[name] else "over the goal"
         shown = f"{value:.2f}" if isinstance(value, float) else str(value)
