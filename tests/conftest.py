@@ -135,6 +135,12 @@ def refer(db, screening, organisation, officer_id, *, items=referrals.ITEMS, pri
     return referrals.get(db, screening["id"], referral_id)
 
 
+def page_of(name):
+    """Return the id of the page a question is on, or ``name`` itself when it names a page (or "check")."""
+    question = questionnaire.BY_ID.get(name)
+    return question.page_id if question else name
+
+
 class Interview:
     """Drive a screening through the pages as an officer would, with a test client."""
 
@@ -155,26 +161,37 @@ class Interview:
         return self.client.post(f"/s/{self.reference}/consent", data={"consent": consent})
 
     def url(self, page_id):
-        """Return the address of one page of this interview."""
-        return f"/s/{self.reference}/q/{page_id}"
+        """Return the address of one page of this interview, named by its id or by a question on it."""
+        return f"/s/{self.reference}/q/{page_of(page_id)}"
 
     def answer(self, page_id, **values):
-        """Post one page and return the response."""
-        return self.client.post(self.url(page_id), data=values)
+        """Post one page (named by its id or a question on it) and return the response.
+
+        The page's other questions get the plain default, so that a test names only what it is about.
+        """
+        page = page_of(page_id)
+        data = {
+            q.id: DEFAULT_ANSWERS.get(q.id, DEFAULT_BY_KIND.get(q.kind))
+            for q in questionnaire.QUESTIONS
+            if q.page_id == page
+        }
+        return self.client.post(self.url(page), data={**data, **values})
 
     def run(self, answers, until=None):
         """Answer page after page, taking ``answers`` or a plain default, and return the last response.
 
-        Stops at the result, or before ``until`` (a page id or "check").
+        Stops at the result, or before ``until`` (a page id, a question on it, or "check").
         """
-        response = self.client.get(f"/s/{self.reference}/q/danger_now")
-        location = self.url("danger_now")
+        first = questionnaire.QUESTIONS[0].page_id
+        response = self.client.get(self.url(first))
+        location = self.url(first)
+        until = page_of(until) if until else None
         for _step in range(60):
-            if until and location.split("?")[0].endswith(until):
+            if until and location.split("?")[0].endswith("/" + until):
                 return response
             if location.endswith("/check"):
                 page = self.client.get(location).get_data(as_text=True)
-                location = re.search(r'href="([^"]+)">Continue to your observations', page).group(1)
+                location = re.search(r'href="([^"]+)"[^>]*>Continue to your observations', page).group(1)
                 continue
             if "/q/" not in location:
                 return self.client.get(location)

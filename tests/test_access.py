@@ -30,7 +30,7 @@ def as_user(app, name):
     return driver.client
 
 
-CASE_PATHS = ["/s/{ref}", "/s/{ref}/check", "/s/{ref}/q/danger_now", "/s/{ref}/consent", "/s/{ref}/stop"]
+CASE_PATHS = ["/s/{ref}", "/s/{ref}/check", "/s/{ref}/q/safety", "/s/{ref}/consent", "/s/{ref}/stop"]
 
 
 @pytest.mark.parametrize("path", CASE_PATHS)
@@ -40,7 +40,7 @@ def test_another_officers_case_is_a_404_not_a_403(app, draft_of_officer, path):
     assert draft_of_officer not in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/s/{ref}/q/danger_now", "/s/{ref}/stop", "/s/{ref}/resume", "/s/{ref}/consent"])
+@pytest.mark.parametrize("path", ["/s/{ref}/q/safety", "/s/{ref}/stop", "/s/{ref}/resume", "/s/{ref}/consent"])
 def test_another_officer_cannot_write_to_a_case(app, db, draft_of_officer, path):
     response = as_user(app, "other").post(
         path.format(ref=draft_of_officer), data={"danger_now": "yes", "reason": "other"}
@@ -62,7 +62,7 @@ def test_an_officer_lists_only_their_own_cases(app, case_of_officer):
     assert case_of_officer in as_user(app, "officer").get("/").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/", "/new", "/s/{ref}", "/s/{ref}/q/danger_now", "/account/password"])
+@pytest.mark.parametrize("path", ["/", "/new", "/s/{ref}", "/s/{ref}/q/safety", "/account/password"])
 def test_nobody_logged_out_sees_a_case(client, case_of_officer, path):
     response = client.get(path.format(ref=case_of_officer))
     assert response.status_code == 302

@@ -17,6 +17,7 @@ from screening.referral import person, referrals
 from tests.conftest import IN_DANGER, PASSWORD, Interview, actor, add_organisation, create_user, refer
 
 NEW_PASSWORD = "violet kayak harbour lantern"
+SAFE = {"danger_now": "no", "controller_nearby": "no", "medical_now": "no", "self_harm": "no"}
 CSV = "name,kind,print_language\nEXAMPLE - Imported,shelter,en\n"
 
 # endpoint -> (account, method, path, data, the action it must record). {c} completed case, {d} draft with
@@ -47,7 +48,7 @@ POSTS = {
         "case_create",
     ),
     "interview.consent": ("officer", "/s/{n}/consent", {"consent": "yes"}, "consent"),
-    "interview.page": ("officer", "/s/{d}/q/danger_now", {"danger_now": "no"}, "edit_answers"),
+    "interview.page": ("officer", "/s/{d}/q/safety", SAFE, "edit_answers"),
     "interview.stop": ("officer", "/s/{d}/stop", {"reason": "distress"}, "stop"),
     "interview.resume": ("officer", "/s/{s}/resume", {}, "reopen"),
     "casework.add_note": ("officer", "/s/{c}/notes", {"text": "Asked for a female interpreter."}, "note"),

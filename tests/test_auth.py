@@ -284,20 +284,41 @@ def test_the_quick_exit_ends_the_session_and_shows_nothing_about_the_case(interv
     reference = interview.reference
     case_page = client.get(f"/s/{reference}").get_data(as_text=True)
     assert reference in case_page
-    page = client.get("/exit")
+    page = client.get("/exit", follow_redirects=True)
     body = page.get_data(as_text=True)
     assert page.status_code == 200
+    assert page.request.path == "/welcome"
     assert page.headers["Cache-Control"] == "no-store"
     assert "<h1>Welcome</h1>" in body
     assert reference not in body
     assert "Test post" not in body
     assert logged_in_uid(client) is None
-    assert client.get(f"/s/{reference}").headers["Location"] == f"/login?next=/s/{reference}"
+
+
+@pytest.mark.parametrize("back_to", ["/s/{ref}/q/danger_now", "/s/{ref}", "/", "/login?next=/s/{ref}/q/danger_now"])
+def test_after_the_quick_exit_going_back_shows_the_neutral_page_not_the_app_or_the_case(interview, client, back_to):
+    interview.start()
+    client.get("/exit")
+    page = client.get(back_to.format(ref=interview.reference), follow_redirects=True)
+    body = page.get_data(as_text=True)
+    assert page.request.path == "/welcome"
+    assert "<h1>Welcome</h1>" in body
+    assert "trafficking" not in body.lower()
+    assert interview.reference not in body
+
+
+def test_after_the_quick_exit_staff_can_still_log_in_from_the_neutral_page(interview, client):
+    interview.start()
+    client.get("/exit")
+    login_page = client.get("/login?staff=1")
+    assert login_page.status_code == 200
+    assert interview.login().status_code == 302
+    assert client.get(f"/s/{interview.reference}").status_code == 200
 
 
 def test_the_quick_exit_page_shows_no_account_navigation_once_the_session_is_ended(interview, client):
     interview.start()
-    body = client.get("/exit").get_data(as_text=True)
+    body = client.get("/exit", follow_redirects=True).get_data(as_text=True)
     assert 'action="/logout"' not in body
     assert "New screening" not in body
     assert 'href="/new"' not in body
@@ -305,5 +326,5 @@ def test_the_quick_exit_page_shows_no_account_navigation_once_the_session_is_end
 
 def test_the_quick_exit_page_does_not_say_what_the_app_is_for(interview, client):
     interview.start()
-    body = client.get("/exit").get_data(as_text=True)
+    body = client.get("/exit", follow_redirects=True).get_data(as_text=True)
     assert "trafficking" not in body.lower()

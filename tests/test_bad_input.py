@@ -5,6 +5,8 @@ import pytest
 from screening.cases import records as cases
 from tests.test_interview import screening_row, stored_answers
 
+SAFE = {"danger_now": "no", "controller_nearby": "no", "medical_now": "no", "self_harm": "no"}
+
 
 @pytest.mark.parametrize(
     ("posted", "message", "kept"),
@@ -18,7 +20,7 @@ from tests.test_interview import screening_row, stored_answers
 )
 def test_a_bad_age_is_explained_and_what_was_typed_is_kept(interview, client, db, posted, message, kept):
     interview.start()
-    response = client.post(interview.url("age"), data={"age": posted})
+    response = interview.answer("age", age=posted)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert message in page
@@ -31,14 +33,14 @@ def test_a_bad_age_is_explained_and_what_was_typed_is_kept(interview, client, db
 @pytest.mark.parametrize(("typed", "stored"), [("๒๕", 25), ("២៥", 25), ("၂၅", 25), ("໒໕", 25), (" 31 ", 31)])
 def test_an_age_in_native_digits_is_read_as_a_number(interview, client, db, typed, stored):
     interview.start()
-    response = client.post(interview.url("age"), data={"age": typed})
+    response = interview.answer("age", age=typed)
     assert response.status_code == 302
     assert stored_answers(db, interview.reference)["age"] == stored
 
 
 def test_an_age_alternative_is_stored_as_its_value(interview, client, db):
     interview.start()
-    client.post(interview.url("age"), data={"age": ["", "declined"]})
+    interview.answer("age", age=["", "declined"])
     assert stored_answers(db, interview.reference)["age"] == "declined"
 
 
@@ -65,17 +67,15 @@ def test_refused_checkboxes_stay_checked(interview, client):
     interview.start()
     page = client.post(interview.url("coercion"), data={"coercion": ["confinement", "none"]}).get_data(as_text=True)
     assert 'value="confinement" checked' in page
-    assert 'value="none" checked' in page
+    assert 'value="none" aria-pressed="true"' in page  # "None of these" alone on its page is a button
     assert 'value="violence" checked' not in page
 
 
 def test_a_question_id_posted_by_hand_that_is_not_on_the_page_is_ignored(interview, client, db):
     interview.start()
-    response = client.post(
-        interview.url("danger_now"), data={"danger_now": "no", "madeup": "yes", "coercion": ["confinement"]}
-    )
+    response = interview.answer("danger_now", danger_now="no", madeup="yes", coercion=["confinement"])
     assert response.status_code == 302
-    assert stored_answers(db, interview.reference) == {"danger_now": "no"}
+    assert stored_answers(db, interview.reference) == SAFE
 
 
 def test_an_unknown_page_is_a_friendly_404(interview, client):
@@ -87,13 +87,13 @@ def test_an_unknown_page_is_a_friendly_404(interview, client):
 
 def test_a_page_posted_twice_keeps_one_answer_the_last(interview, client, db):
     interview.start()
-    first = client.post(interview.url("danger_now"), data={"danger_now": "no"})
-    second = client.post(interview.url("danger_now"), data={"danger_now": "yes"})
+    first = interview.answer("danger_now", danger_now="no")
+    second = interview.answer("danger_now", danger_now="yes")
     assert first.headers["Location"] == second.headers["Location"]
     row = screening_row(db, interview.reference)
     count = next(db.query("select count(*) as n from answers where screening_id = ?", [row["id"]]))["n"]
-    assert count == 1
-    assert stored_answers(db, interview.reference) == {"danger_now": "yes"}
+    assert count == len(SAFE)
+    assert stored_answers(db, interview.reference) == {**SAFE, "danger_now": "yes"}
 
 
 def test_a_question_hidden_by_an_earlier_answer_sends_the_officer_on(interview, client):
@@ -117,10 +117,11 @@ def test_a_draft_resumed_after_the_bank_changed_sets_stale_answers_aside(intervi
         "update answers set value = '\"sometimes\"' where screening_id = ? and question_id = 'self_harm'", [row["id"]]
     )
     resumed = client.post(f"/s/{interview.reference}/resume")
-    assert resumed.headers["Location"].endswith("/q/self_harm")
+    assert resumed.headers["Location"].endswith("/q/safety")
     page = client.get(resumed.headers["Location"]).get_data(as_text=True)
     assert "The questions were updated since this interview began" in page
-    assert "checked" not in page
+    assert 'value="sometimes"' not in page
+    assert 'name="self_harm" value="no" checked' not in page
     assert screening_row(db, interview.reference)["bank_version"] == "0.old"  # a look changes nothing
     interview.answer("self_harm", self_harm="no")
     assert screening_row(db, interview.reference)["bank_version"] != "0.old"
@@ -191,8 +192,13 @@ def test_a_stop_without_a_reason_asks_for_one(interview, client, db):
 
 def test_the_officers_concern_needs_a_written_reason(interview, client):
     interview.start()
-    interview.run({"officer_concern": "yes"}, until="officer_concern_reason")
-    response = client.post(interview.url("officer_concern_reason"), data={"officer_concern_reason": "   "})
+    interview.run({"officer_concern": "yes"}, until="officer")
+    # Without the page's script the reason is asked once the concern is saved, on the same page...
+    asked = interview.answer("officer", officer_concern="yes", officer_concern_reason="")
+    assert asked.headers["Location"].endswith("/q/officer")
+    assert "Why are you concerned?" in client.get(asked.headers["Location"]).get_data(as_text=True)
+    # ...and it must be written.
+    response = interview.answer("officer", officer_concern="yes", officer_concern_reason="   ")
     assert "Enter a short reason" in response.get_data(as_text=True)
 
 
@@ -222,10 +228,10 @@ def test_burmese_typed_in_zawgyi_is_converted_and_shown_back_for_checking(interv
 
 def test_the_officers_reason_refuses_zawgyi_too(interview, client, db):
     interview.start()
-    interview.run({"officer_concern": "yes"}, until="officer_concern_reason")
-    page = client.post(
-        interview.url("officer_concern_reason"), data={"officer_concern_reason": ZAWGYI_MYANMAR}
-    ).get_data(as_text=True)
+    interview.run({"officer_concern": "yes"}, until="officer")
+    page = interview.answer("officer", officer_concern="yes", officer_concern_reason=ZAWGYI_MYANMAR).get_data(
+        as_text=True
+    )
     assert "Zawgyi" in page
     assert UNICODE_MYANMAR in page
     assert "officer_concern_reason" not in stored_answers(db, interview.reference)

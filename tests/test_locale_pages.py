@@ -45,7 +45,7 @@ def pages_of_an_interview(client, interview, code):
     """Yield (path, html) for every page of a whole interview, the result and the case list."""
     client.get(f"/?lang={code}")
     interview.start(interview_lang=code)
-    location = f"/s/{interview.reference}/q/danger_now"
+    location = f"/s/{interview.reference}/q/safety"
     answers = {"age": "30", "stage": "at_destination", "possibly_minor": "no", "sex": "female", "nationality": "KHM"}
     for _step in range(60):
         response = client.get(location)

@@ -16,6 +16,7 @@ from screening.instrument.logic import (
     is_valid_answer,
     neighbours,
     pages,
+    revealed_by,
     walk,
 )
 from screening.instrument.questionnaire import QUESTIONS, SECTIONS, multi
@@ -336,13 +337,8 @@ def test_list_fields_from_several_answers_are_merged_without_repeats():
 # --- pages, neighbours and the first unanswered page -----------------------------------
 
 ADULT_PAGES = [
-    "danger_now",
-    "controller_nearby",
-    "medical_now",
-    "self_harm",
-    "stage",
-    "age",
-    "possibly_minor",
+    "safety",
+    "about_person",
     "about_you",
     "act",
     "channel",
@@ -356,37 +352,43 @@ ADULT_PAGES = [
     "coercion",
     "pressure",
     "kept_there",
-    "documents",
-    "safe_place",
-    "health",
-    "fear_of_return",
-    "paid_crossing",
+    "needs",
 ]
 
 
-def test_the_pages_of_an_adults_interview_come_in_bank_order_with_sex_and_nationality_on_one_page():
+def test_the_pages_of_an_adults_interview_come_in_bank_order_with_related_questions_together():
     page_map = pages(walk(QUESTIONS, {})[0], SECTIONS)
     assert list(page_map) == ADULT_PAGES
-    assert [q.id for q in page_map["about_you"]] == ["sex", "nationality"]
+    assert [q.id for q in page_map["safety"]] == ["danger_now", "controller_nearby", "medical_now", "self_harm"]
+    assert [q.id for q in page_map["about_you"]] == ["possibly_minor", "sex", "nationality"]
+    assert [q.id for q in page_map["needs"]] == ["documents", "safe_place", "health", "fear_of_return", "paid_crossing"]
 
 
-def test_the_officers_observations_are_a_separate_phase():
-    assert list(pages(walk(QUESTIONS, {})[0], SECTIONS, "observations")) == ["distress", "officer_concern"]
+def test_the_officers_observations_are_a_separate_phase_on_one_page():
+    observations = pages(walk(QUESTIONS, {})[0], SECTIONS, "observations")
+    shown = {page: [q.id for q in qs] for page, qs in observations.items()}
+    assert shown == {"officer": ["distress", "officer_concern"]}
     with_concern = pages(walk(QUESTIONS, {"officer_concern": "yes"})[0], SECTIONS, "observations")
-    assert list(with_concern) == ["distress", "officer_concern", "officer_concern_reason"]
+    assert [q.id for q in with_concern["officer"]] == ["distress", "officer_concern", "officer_concern_reason"]
+
+
+def test_the_officers_reason_is_shown_in_place_by_a_yes_to_the_concern():
+    page = [q for q in QUESTIONS if q.page_id == "officer"]
+    reason = next(q for q in page if q.id == "officer_concern_reason")
+    assert revealed_by(QUESTIONS, {}, page, reason) == [("officer_concern", "yes")]
 
 
 @pytest.mark.parametrize(
     ("answers", "page_id", "expected"),
     [
-        pytest.param({}, "danger_now", (None, "controller_nearby"), id="first"),
-        pytest.param({}, "paid_crossing", ("fear_of_return", None), id="last"),
-        pytest.param({}, "about_you", ("possibly_minor", "act"), id="grouped-page"),
-        pytest.param({"age": 15}, "age", ("stage", "accompanied"), id="child-skips-possibly-minor"),
+        pytest.param({}, "safety", (None, "about_person"), id="first"),
+        pytest.param({}, "needs", ("kept_there", None), id="last"),
+        pytest.param({}, "about_you", ("about_person", "act"), id="grouped-page"),
+        pytest.param({"age": 15}, "about_you", ("accompanied", "act"), id="child-asked-accompanied-first"),
         pytest.param({"age": 15}, "lured", ("channel", "forms"), id="child-skips-adult-only"),
         pytest.param({}, "accompanied", (None, None), id="hidden-page"),
         pytest.param({}, "no_such_page", (None, None), id="unknown-page"),
-        pytest.param({"stage": "before_departure"}, "forms", ("recruiter_ties", "documents"), id="before-departure"),
+        pytest.param({"stage": "before_departure"}, "forms", ("recruiter_ties", "needs"), id="before-departure"),
     ],
 )
 def test_neighbours_are_the_visible_pages_either_side(answers, page_id, expected):
@@ -396,13 +398,13 @@ def test_neighbours_are_the_visible_pages_either_side(answers, page_id, expected
 @pytest.mark.parametrize(
     ("answers", "expected"),
     [
-        pytest.param({}, "danger_now", id="nothing-answered"),
-        pytest.param({"danger_now": "maybe"}, "danger_now", id="a-stale-answer-is-unanswered"),
-        pytest.param(dict(SAFETY), "stage", id="after-safety"),
-        pytest.param({**SAFETY, "stage": "in_transit", "age": 30}, "possibly_minor", id="adult-age"),
+        pytest.param({}, "safety", id="nothing-answered"),
+        pytest.param({"danger_now": "maybe"}, "safety", id="a-stale-answer-is-unanswered"),
+        pytest.param(dict(SAFETY), "about_person", id="after-safety"),
+        pytest.param({**SAFETY, "stage": "in_transit", "age": 30}, "about_you", id="adult-age"),
         pytest.param({**SAFETY, "stage": "in_transit", "age": 15}, "accompanied", id="child-age"),
         pytest.param({**SAFETY, "stage": "in_transit", **ADULT, "sex": "female"}, "about_you", id="half-answered-page"),
-        pytest.param({"channel": ["none"], "act": "no"}, "danger_now", id="earlier-pages-first"),
+        pytest.param({"channel": ["none"], "act": "no"}, "safety", id="earlier-pages-first"),
     ],
 )
 def test_the_first_unanswered_page_is_the_first_visible_page_with_a_question_left(answers, expected):

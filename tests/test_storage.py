@@ -257,6 +257,7 @@ def test_answers_store_question_ids_and_json_values_never_the_text_shown(intervi
         for row in db.query("select question_id, value from answers where screening_id = ?", [screening["id"]])
     }
     assert rows == {
+        "possibly_minor": '"no"',
         "sex": '"female"',
         "nationality": '"KHM"',
         "channel": '["facebook", "telegram"]',
@@ -279,5 +280,5 @@ def test_answering_a_page_again_replaces_the_stored_value(interview, db):
     interview.start()
     interview.answer("danger_now", danger_now="no")
     interview.answer("danger_now", danger_now="declined")
-    rows = list(db.query("select question_id, value from answers"))
+    rows = list(db.query("select question_id, value from answers where question_id = 'danger_now'"))
     assert rows == [{"question_id": "danger_now", "value": '"declined"'}]

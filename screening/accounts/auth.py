@@ -95,11 +95,18 @@ def change_password(db, current, new):
     return outcome
 
 
+# Set in the cookie by the quick exit: until someone logs in again, every page of the app shows the
+# neutral page, and no address says which case was open.
+EXITED = "exited"
+
+
 def login_required(view):
-    """Send anyone not logged in to the login page, and back here afterwards."""
+    """Send anyone not logged in to the login page, and back here afterwards (after a quick exit: nowhere)."""
 
     @functools.wraps(view)
     def wrapped(**kwargs):
+        if g.user is None and session.get(EXITED):
+            return redirect(url_for("auth.welcome"))
         if g.user is None:
             expired = "1" if g.session_ended == "expired" else None
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?"), expired=expired))

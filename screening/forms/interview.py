@@ -207,10 +207,11 @@ def _field_for(question):
     )
 
 
-def page_form(questions, stored):
+def page_form(questions, stored, **options):
     """Build and return the form for one page, prefilled with the stored answers.
 
-    On a POST the submitted values take the place of the stored ones.
+    On a POST the submitted values take the place of the stored ones (``formdata=None`` to show
+    the stored ones only).
     """
 
     class PageForm(FlaskForm):
@@ -218,7 +219,26 @@ def page_form(questions, stored):
 
     for question in questions:
         setattr(PageForm, question.id, _field_for(question))
-    return PageForm(data={q.id: stored[q.id] for q in questions if q.id in stored})
+    return PageForm(data={q.id: stored[q.id] for q in questions if q.id in stored}, **options)
+
+
+def submitted(questions, formdata):
+    """Return what was sent for each question of a page, read leniently, to know which questions it makes visible.
+
+    Nothing here is validated or saved: the page's form does that for the questions found visible.
+    """
+    values = {}
+    for q in questions:
+        sent = [v for v in formdata.getlist(q.id) if v.strip()]
+        if not sent:
+            continue
+        if q.kind == "multi":
+            values[q.id] = sent
+        elif q.kind == "number" and sent[0].strip().isdigit():
+            values[q.id] = int(sent[0].strip())
+        else:
+            values[q.id] = sent[0]
+    return values
 
 
 def answers_from(form, questions):

@@ -25,6 +25,7 @@ EXCLUSIVE = (NONE, UNKNOWN, DECLINED)
 INTERVIEW, OBSERVATIONS = "interview", "observations"
 # Bumped by hand when the meaning of stored answers changes in a way the digest cannot see.
 SCHEMA = 1
+APPEARANCES = (None, "list")
 # Facts read outside the interview (statistics, referrals, result pages), each carried by one question
 # that says so: code elsewhere asks the bank for the question, never for an id.
 FACTS = {
@@ -65,6 +66,8 @@ class Question:
     minimum: int | None = None
     maximum: int | None = None
     fact: str | None = None
+    # How the choices are shown (XLSForm's "appearance"): "list" for a long list shown as a drop-down.
+    appearance: str | None = None
 
     @property
     def is_free_text(self):
@@ -146,6 +149,8 @@ def _check_question(q, seen, sections, fields_seen):
         raise BankError(f"{where}: a {q.kind} question needs choices")
     if q.kind == "text" and q.audience != OFFICER:
         raise BankError(f"{where}: free text is for officer fields only")
+    if q.appearance not in APPEARANCES or (q.appearance and q.kind != "single"):
+        raise BankError(f"{where}: appearance {q.appearance!r} is not one of {APPEARANCES[1:]} for a single choice")
     if q.fact is not None and q.fact not in FACTS:
         raise BankError(f"{where}: unknown fact {q.fact!r}; known: {', '.join(FACTS)}")
     values = q.values

@@ -78,6 +78,23 @@ def walk(questions, answers):
     return visible, effective
 
 
+def revealed_by(questions, answers, page, target):
+    """Return the (question id, value) answers on ``target``'s page that would make it visible, the others as given.
+
+    Only answers by choice are tried: a page shows ``target`` in place, without a round trip,
+    when one of these is chosen.
+    """
+    found = []
+    for controller in page:
+        if controller is target or controller.kind not in ("yesno", "single"):
+            continue
+        for value in controller.values:
+            visible, _effective = walk(questions, {**answers, controller.id: value})
+            if target in visible:
+                found.append((controller.id, value))
+    return found
+
+
 def evidence_of(questions, effective):
     """Return the evidence document that the effective answers establish."""
     evidence = empty_evidence()

@@ -140,6 +140,7 @@ QUESTIONS = [
         _l("Are you in danger right now?"),
         hint=_l("For example, someone may hurt you today, or you are afraid to go back to where you were staying."),
         yes={"urgent": ["danger"]},
+        page="safety",
     ),
     yesno(
         "controller_nearby",
@@ -147,12 +148,14 @@ QUESTIONS = [
         _l("Is the person who controls you, or someone who works for them, here or nearby now?"),
         officer_note=_l("If yes, move to a safer place before you go on, if you can."),
         yes={"urgent": ["controller_present"]},
+        page="safety",
     ),
     yesno(
         "medical_now",
         "safety",
         _l("Are you hurt or ill and need a doctor now?"),
         yes={"urgent": ["medical"]},
+        page="safety",
     ),
     yesno(
         "self_harm",
@@ -160,6 +163,7 @@ QUESTIONS = [
         _l("Have you had thoughts of hurting yourself or ending your life?"),
         officer_note=_l("Ask gently. If yes, stay with the person and call a health worker or counsellor."),
         yes={"urgent": ["self_harm"]},
+        page="safety",
     ),
     # About the person: where they are in the journey, and whether they are a child.
     single(
@@ -176,6 +180,7 @@ QUESTIONS = [
             ]
         ],
         audience=OFFICER,
+        page="about_person",
     ),
     Question(
         "age",
@@ -187,6 +192,7 @@ QUESTIONS = [
         evidence_field="age",
         minimum=0,
         maximum=MAX_AGE,
+        page="about_person",
     ),
     single(
         "possibly_minor",
@@ -200,6 +206,7 @@ QUESTIONS = [
         officer_note=_l("When in doubt, treat the person as a child."),
         show_if={"not": {"answer": "age", "lt": 18}},
         audience=OFFICER,
+        page="about_you",
     ),
     yesno(
         "accompanied",
@@ -223,6 +230,7 @@ QUESTIONS = [
         plain(NATIONALITIES),
         page="about_you",
         fact="nationality",
+        appearance="list",
     ),
     # How it started: the act, the recruitment channel, and the means used to recruit.
     yesno(
@@ -451,24 +459,28 @@ QUESTIONS = [
         "needs",
         _l("Do you have your own passport or ID card with you?"),
         no={"needs": ["documents_missing"]},
+        page="needs",
     ),
     yesno(
         "safe_place",
         "needs",
         _l("Do you have a safe place to stay tonight?"),
         no={"needs": ["no_safe_place"]},
+        page="needs",
     ),
     yesno(
         "health",
         "needs",
         _l("Are you hurt, ill or pregnant?"),
         yes={"needs": ["injury_illness"]},
+        page="needs",
     ),
     yesno(
         "fear_of_return",
         "needs",
         _l("Are you afraid of what could happen to you if you go back to your country?"),
         yes={"needs": ["fear_of_return"]},
+        page="needs",
     ),
     yesno(
         "paid_crossing",
@@ -476,6 +488,7 @@ QUESTIONS = [
         _l("Did you pay someone to take you across a border without the usual papers?"),
         yes={"needs": ["smuggled"]},
         show_if=ADULT_ONLY,
+        page="needs",
     ),
     # The officer's own observations, after the check-your-answers page.
     yesno(
@@ -484,6 +497,7 @@ QUESTIONS = [
         _l("Does the person seem very distressed, confused or afraid?"),
         yes={"needs": ["distress"]},
         audience=OFFICER,
+        page="officer",
     ),
     yesno(
         "officer_concern",
@@ -491,6 +505,7 @@ QUESTIONS = [
         _l("Do you have a serious concern that this person may be trafficked, whatever the answers?"),
         officer_note=_l("For example, what you saw, or papers that do not match the story."),
         audience=OFFICER,
+        page="officer",
     ),
     Question(
         "officer_concern_reason",
@@ -502,6 +517,7 @@ QUESTIONS = [
         show_if={"answer": "officer_concern", "in": ["yes"]},
         audience=OFFICER,
         maximum=500,
+        page="officer",
     ),
 ]
 

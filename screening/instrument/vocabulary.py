@@ -125,5 +125,6 @@ OUTCOMES_SHORT = {
 # Words on question pages that the person reads, in their own language.
 PERSON_PHRASES = {
     "choose_all": _l("Choose all that apply."),
+    "choose": _l("Choose one"),
     "or": _l("or"),
 }

@@ -7,10 +7,11 @@ from screening.accounts import store
 from screening.cases.records import STATUSES
 from screening.db.connection import get_db
 from screening.i18n.languages import supported
+from screening.instrument.bank import EXCLUSIVE
 from screening.instrument.vocabulary import OUTCOMES_SHORT, PERSON_PHRASES
 from screening.protection.audit import Actor
 from screening.protection.text import visible
-from screening.views import admin, auth, cases, casework, desk, directory, interview, requested
+from screening.views import admin, auth, cases, casework, compression, desk, directory, interview, requested
 from screening.views import referrals as referral_views
 
 
@@ -32,9 +33,12 @@ def remember_choice():
 def init_app(app):
     """Register the id converter, the blueprints, the template helpers and the error pages."""
     requested.init_app(app)
+    compression.init_app(app)
     for module in (admin, auth, cases, casework, desk, directory, interview, referral_views):
         app.register_blueprint(module.bp)
-    app.jinja_env.globals.update(statuses=STATUSES, outcomes_short=OUTCOMES_SHORT, phrases=PERSON_PHRASES)
+    app.jinja_env.globals.update(
+        statuses=STATUSES, outcomes_short=OUTCOMES_SHORT, phrases=PERSON_PHRASES, exclusive=EXCLUSIVE
+    )
     app.add_template_filter(visible)
     # After the account is loaded (auth.init_app runs first), so the choice can be saved to it.
     app.before_request(remember_choice)

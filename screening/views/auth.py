@@ -2,13 +2,13 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from screening.accounts import setup as first_admin
 from screening.accounts import throttle
+from screening.accounts.auth import EXITED, confirm_password, log_in, log_out, login_required
 from screening.accounts.auth import change_password as replace_password
-from screening.accounts.auth import confirm_password, log_in, log_out, login_required
 from screening.db.connection import get_db
 from screening.forms.accounts import LoginForm, PasswordForm, ReauthForm, SetupForm
 from screening.protection.audit import Actor
@@ -41,6 +41,8 @@ def _refused():
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Log in, then go back to where the officer was."""
+    if session.get(EXITED) and request.method == "GET" and not request.args.get("staff"):
+        return redirect(url_for("auth.welcome"))
     form = LoginForm()
     target = request.values.get("next")
     if form.validate_on_submit():
@@ -82,8 +84,17 @@ def logout():
 
 @bp.route("/exit")
 def exit_page():
-    """Leave at once: end the session and show a page with nothing about any case."""
+    """Leave at once: end the session, and from then on show a page with nothing about the app or any case."""
     log_out(get_db(), quick_exit=True)
+    session[EXITED] = True
+    return redirect(url_for("auth.welcome"))
+
+
+@bp.route("/welcome")
+def welcome():
+    """The neutral page: what someone picking up the phone after an exit sees, whatever they go back to."""
+    if g.user:
+        return redirect(url_for("cases.index"))
     return render_template("auth/exit.html")
 
 
