@@ -1,6 +1,7 @@
 """Whole interviews through the test client: each outcome, the child path, refusal, stop, resume."""
 
 import json
+import re
 
 import pytest
 
@@ -211,6 +212,19 @@ def test_the_interview_pages_show_no_menu_and_no_language_list_only_the_exit(int
         assert 'class="languages"' not in page, path
     case_list = client.get("/").get_data(as_text=True)
     assert 'class="account"' in case_list
+
+
+def test_every_form_on_an_interview_page_says_where_it_goes(interview, client):
+    # With the page's script the address bar shows a neutral address, so a form that posted to
+    # "the address shown" would post there and lose the answers.
+    interview.start()
+    reference = interview.reference
+    for path in (f"/s/{reference}/consent", interview.url("danger_now"), f"/s/{reference}/stop"):
+        page = client.get(path).get_data(as_text=True)
+        forms = re.findall(r"<form[^>]*>", page)
+        assert forms, path
+        for form in forms:
+            assert re.search(rf'action="/s/{reference}/[a-z_/]+"', form), (path, form)
 
 
 def test_the_interview_language_is_offered_in_the_officers_own_language_first(interview, client):

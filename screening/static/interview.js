@@ -71,6 +71,7 @@
   }
 
   function go(request) {
+    var leaving = false;
     if (body.dataset.busy) {
       return;
     }
@@ -92,6 +93,8 @@
         retries = 0;
         unsent(false);
         if (leave || !here) {
+          // Busy until the page that follows has loaded: a second tap would send the page again.
+          leaving = true;
           location.assign(leave || response.url);
           return null;
         }
@@ -104,7 +107,9 @@
         retryLater();
       })
       .then(function () {
-        delete body.dataset.busy;
+        if (!leaving) {
+          delete body.dataset.busy;
+        }
       });
   }
 
@@ -158,6 +163,13 @@
   window.addEventListener("popstate", function (event) {
     if (event.state && event.state.step) {
       go({ url: event.state.step, push: false });
+    }
+  });
+
+  window.addEventListener("pageshow", function (event) {
+    // Back to a page kept in memory after leaving it: not busy any more.
+    if (event.persisted) {
+      delete body.dataset.busy;
     }
   });
 

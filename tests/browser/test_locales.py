@@ -19,8 +19,10 @@ import os
 import queue
 import re
 import threading
+from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 from screening.i18n.languages import ALL_LOCALES
@@ -59,24 +61,62 @@ SETUP_LINK = re.compile(r"/setup/[A-Za-z0-9_-]+")
 MAX_PAGES = 60
 
 
+def evaluate(page, script):
+    """Evaluate ``script`` in the page, again after a page load that cut it short."""
+    for _attempt in range(20):
+        try:
+            return page.evaluate(script)
+        except PlaywrightError:
+            page.wait_for_load_state()
+    raise AssertionError("the page kept loading")
+
+
+def where(page):
+    """Return the path of the page shown: during the interview the page's script says it (``data-step``)."""
+    return (evaluate(page, "() => document.body.dataset.step || ''") or urlsplit(page.url).path).split("?")[0]
+
+
 def submit(page):
-    """Send the page's main form with its one primary button."""
+    """Send the page's main form with its one primary button, and wait for what comes back."""
     page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    settle(page)
+
+
+def settle(page):
+    """Wait until the page sent has come back, in place (the page's script) or as a page load."""
+    settled = "() => document.readyState === 'complete' && !document.body.dataset.busy"
+    for _poll in range(300):
+        if evaluate(page, settled):
+            page.wait_for_load_state()
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("the page sent did not come back")
 
 
 def answer(page, question, value):
-    """Fill one question by its ids: a choice ``#<question>-<value>``, typed text ``#<question>-input``."""
+    """Fill one question by its ids: a choice ``#<question>-<value>``, typed text ``#<question>-input``.
+
+    Returns True when the answer was one of the page's answer buttons, which sends the page.
+    """
     if question.kind in ("number", "text") and value not in question.values:
         page.locator(f"#{question.id}-input").fill(str(value))
-        return
+        return False
+    if question.appearance == "list":
+        page.locator(f"#{question.id}-input").select_option(value)
+        return False
     for one in value if isinstance(value, list) else [value]:
-        page.locator(f"#{question.id}-{one}").check()
+        choice = page.locator(f"#{question.id}-{one}")
+        if evaluate(page, f"() => document.getElementById('{question.id}-{one}').tagName") == "BUTTON":
+            choice.click()
+            settle(page)
+            return True
+        choice.check()
+    return False
 
 
 def page_id(page):
     """Return the id of the question page shown, or None."""
-    path = page.url.split("?")[0]
+    path = where(page)
     return path.split("/q/")[1] if "/q/" in path else None
 
 
@@ -89,7 +129,7 @@ def start(phone, interview_lang, consent="yes"):
     page.locator("#interview_lang").select_option(interview_lang)
     page.locator("#post").fill("Sweep post")
     submit(page)
-    reference = REFERENCE.search(page.url).group(1)
+    reference = REFERENCE.search(where(page)).group(1)
     page.locator(f"#consent-{consent}").check()
     submit(page)
     return reference
@@ -102,17 +142,23 @@ def interview(phone, answers, look_prefix="q-", until=None):
         current = page_id(page)
         if until and current == until:
             return
-        if page.url.split("?")[0].endswith("/check"):
+        if where(page).endswith("/check"):
             phone.look("check")
             page.locator("main a.button.primary").click()
+            settle(page)
             continue
         if current is None:
             return
         phone.look(f"{look_prefix}{current}")
+        sent = False
         for question in PAGES[current]:
+            if not page.locator(f"#{question.id}").is_visible():
+                continue  # appears only when another answer on the page calls for it
             value = answers.get(question.id) or DEFAULTS.get(question.kind) or question.values[0]
-            answer(page, question, value)
-        submit(page)
+            sent = answer(page, question, value) or sent
+        if not sent:
+            page.locator("main form button.primary").click()
+            settle(page)
     raise AssertionError("the interview did not end")
 
 
@@ -183,7 +229,7 @@ class Sweep:
         reference = start(phone, code)
         page.goto(f"/s/{reference}/consent")
         look("consent")
-        page.goto(f"/s/{reference}/q/danger_now")
+        page.goto(f"/s/{reference}/q/safety")
         submit(page)
         look("q-error")
         interview(phone, SWEEP_ANSWERS)
@@ -236,7 +282,7 @@ class Sweep:
         page.locator("a.exit").click()
         look("exit")
         # A form sent after the session has gone: the "session ended" page.
-        page.goto("/login")
+        page.goto("/login?staff=1")
         page.context.clear_cookies()
         page.locator("#username").fill(f"sweep.{code}")
         page.locator("#password").fill(PASSWORD)
