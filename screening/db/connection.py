@@ -22,6 +22,7 @@ from screening.db import migrations
 
 BUSY_TIMEOUT_MS = 5000
 
+
 def now():
     """Return the current UTC time as an ISO 8601 string, to the second."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()

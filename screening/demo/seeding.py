@@ -49,6 +49,8 @@ POSTS = (
     "Demo: Manila NAIA terminal 1",
     "Demo: Labour inspection, Samut Sakhon",
 )
+
+
 def _officer(db, actor):
     """Return the demo officer's account, created (by ``actor``) the first time."""
     found = store.by_username(db, DEMO_OFFICER, active_only=False)

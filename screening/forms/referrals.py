@@ -17,9 +17,7 @@ OLDEST_BIRTH_YEAR = 1900
 class PersonForm(FlaskForm):
     """The person's identifying details, asked only when a referral needs them."""
 
-    name = StringField(
-        _l("Name"), filters=[strip], validators=[Optional(), *typed_text("name")]
-    )
+    name = StringField(_l("Name"), filters=[strip], validators=[Optional(), *typed_text("name")])
     contact = StringField(
         _l("Contact details"),
         filters=[strip],

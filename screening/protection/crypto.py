@@ -49,6 +49,7 @@ PREFIX = "enc1:"
 EXTENSION = "screening_crypto"
 log = logging.getLogger(__name__)
 
+
 class UndecryptableError(CryptoError):
     """A stored value that none of the keys opens."""
 
