@@ -7,6 +7,7 @@ import pytest
 
 from screening.cases import records as cases
 from screening.instrument import questionnaire
+from screening.instrument.indicators import INDICATORS
 from screening.instrument.scoring import assess
 from tests.conftest import SCAM_COMPOUND, Interview, outcome_of
 
@@ -68,6 +69,28 @@ def test_a_child_is_asked_only_the_minimum_and_referred_to_child_protection(inte
     for adult_only in ("deceived", "forced_to_go", "vulnerability", "pressure", "kept_there", "paid_crossing"):
         assert adult_only not in answered
     assert "possibly_minor" not in answered
+
+
+def test_every_sign_on_the_child_list_can_be_recorded_on_the_child_path(interview, db):
+    # Screening model §6: the child minimum can still record every indicator the child list
+    # rates, the child asked a few plain questions and the rest carried by the officer.
+    signs = {
+        q.id: [c.value for c in q.choices if "indicators" in c.evidence and c.value not in ("unknown", "declined")]
+        for q in questionnaire.QUESTIONS
+        if q.kind == "multi"
+    }
+    every_sign = {qid: values for qid, values in signs.items() if values}
+    interview.start()
+    interview.run({"age": "15", "stage": "at_destination", "act": "yes", "accompanied": "yes", **every_sign})
+    row = screening_row(db, interview.reference)
+    evidence = cases.find(db, interview.reference)["evidence"]
+    evidence = json.loads(evidence) if isinstance(evidence, str) else evidence
+    present = {code for code, status in evidence["indicators"].items() if status == "present"}
+    child_list = {code for code, indicator in INDICATORS.items() if indicator.child}
+    assert child_list - present == set()
+    asked = stored_answers(db, interview.reference)
+    assert not {"deceived", "forced_to_go", "vulnerability", "recruiter_ties", "pressure", "kept_there"} & set(asked)
+    assert row["status"] == "completed"
 
 
 def test_a_child_alone_makes_the_result_urgent(interview):

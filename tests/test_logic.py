@@ -151,6 +151,12 @@ def test_the_child_path_keeps_the_minimum_every_person_is_asked():
         "safe_place",
         "health",
         "fear_of_return",
+        "child_deceived",
+        "child_forced",
+        "child_vulnerability",
+        "child_recruiter_ties",
+        "child_control",
+        "child_kept_there",
         "distress",
         "officer_concern",
     ]

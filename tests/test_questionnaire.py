@@ -32,7 +32,8 @@ BY_ID = {q.id: q for q in QUESTIONS}
 ALTERNATIVE_VALUES = ("unknown", "declined")
 PERSON_CLOSED = [q.id for q in QUESTIONS if q.audience == PERSON and q.kind in ("yesno", "single", "multi", "number")]
 MULTI = [q.id for q in QUESTIONS if q.kind == "multi"]
-WITH_INDICATORS = [q.id for q in QUESTIONS if indicator_codes(q.choices)]
+WITH_INDICATORS = [q.id for q in QUESTIONS if indicator_codes(q.choices) and q.audience == PERSON]
+OBSERVED = [q.id for q in QUESTIONS if indicator_codes(q.choices) and q.audience == OFFICER]
 
 
 def sign(code):
@@ -110,6 +111,16 @@ def test_dont_know_and_prefer_not_to_say_give_that_status_to_every_indicator_of_
     codes = indicator_codes([c for c in question.choices if c.value not in ALTERNATIVE_VALUES])
     assert codes
     assert question.choice(alternative).evidence == {"indicators": {code: alternative for code in codes}}
+
+
+@pytest.mark.parametrize("qid", OBSERVED)
+def test_the_officers_observation_of_a_child_may_be_dont_know_and_is_never_declined(qid):
+    question = BY_ID[qid]
+    codes = indicator_codes([c for c in question.choices if c.value not in ALTERNATIVE_VALUES])
+    assert codes
+    assert question.choice("unknown").evidence == {"indicators": {code: "unknown" for code in codes}}
+    assert question.choice("declined") is None
+    assert question.show_if == {"all": [{"child": True}]} or {"child": True} in question.show_if["all"]
 
 
 @pytest.mark.parametrize("qid", [q for q in PERSON_CLOSED if q not in WITH_INDICATORS])
@@ -231,7 +242,7 @@ def test_a_child_condition_after_age_and_possibly_minor_is_accepted():
 
 
 def test_a_bank_where_no_question_evidences_an_indicator_is_rejected_naming_the_indicators():
-    bank = [q for q in QUESTIONS if q.id != "kept_there"]
+    bank = [q for q in QUESTIONS if q.id not in ("kept_there", "child_kept_there")]
     with pytest.raises(BankError) as caught:
         validate_bank(bank, SECTIONS)
     message = str(caught.value)

@@ -14,6 +14,7 @@ from screening.instrument.bank import (
     NONE,
     OBSERVATIONS,
     OFFICER,
+    UNKNOWN,
     Choice,
     Question,
     Section,
@@ -23,6 +24,7 @@ from screening.instrument.bank import (
     indicator_codes,
     validate_bank,
 )
+from screening.instrument.indicators import INDICATORS
 from screening.instrument.scoring import MAX_AGE
 
 # Read aloud before the first question (screening model §6: what this is for, who
@@ -45,6 +47,10 @@ CONSENT_SCRIPT = (
 CONSENT_QUESTION = _l("Do you agree to answer some questions?")
 
 ADULT_ONLY = {"child": False}
+CHILD_ONLY = {"child": True}
+CHILD_OBSERVATION_NOTE = _l(
+    "Tick what you saw, or what the child or anyone else told you. Do not question the child about it."
+)
 NOT_BEFORE_DEPARTURE = {"not": {"answer": "stage", "in": ["before_departure"]}}
 
 SECTIONS = {
@@ -93,6 +99,34 @@ def multi(qid, section, text, choices, none_text=None, **kw):
 def signs(dimension, items):
     """Return choices that each make one indicator of ``dimension`` present."""
     return [Choice(name, text, {"indicators": {f"{dimension}.{name}": "present"}}) for name, text in items]
+
+
+def observed(qid, text, dimension, names, **kw):
+    """Return the officer's observation of a child: signs of ``dimension`` in the indicator table's words.
+
+    A child is asked only a few plain questions (screening model §6); what the officer saw or
+    was told is recorded here, so that every sign on the child list can still be recorded.
+    """
+    codes = [f"{dimension}.{name}" for name in names]
+    choices = tuple(
+        Choice(name, INDICATORS[code].text, {"indicators": {code: "present"}})
+        for name, code in zip(names, codes, strict=True)
+    )
+    extra = (
+        Choice(NONE, _l("None of these")),
+        Choice(UNKNOWN, _l("Don't know"), {"indicators": {code: "unknown" for code in codes}}),
+    )
+    return Question(
+        qid,
+        "officer",
+        "multi",
+        text,
+        choices + extra,
+        officer_note=CHILD_OBSERVATION_NOTE,
+        audience=OFFICER,
+        show_if={"all": [CHILD_ONLY, *kw.pop("also_if", [])]},
+        **kw,
+    )
 
 
 def facts(key, items):
@@ -490,7 +524,84 @@ QUESTIONS = [
         show_if=ADULT_ONLY,
         page="needs",
     ),
-    # The officer's own observations, after the check-your-answers page.
+    # The officer's own observations, after the check-your-answers page. For a child, the signs
+    # the child is not asked about: every indicator on the child list can be recorded.
+    observed(
+        "child_deceived",
+        _l("From what you saw or were told: was the child deceived about any of these?"),
+        "d1",
+        ["job_nature", "wages", "conditions", "contract", "housing", "legal_status", "travel"],
+    ),
+    observed(
+        "child_forced",
+        _l("From what you saw or were told: was the child made to go in any of these ways?"),
+        "d2",
+        [
+            "violence",
+            "threats",
+            "abduction_sale",
+            "debt_bondage",
+            "documents_taken",
+            "confinement",
+            "threat_denounce",
+            "threat_expose",
+            "family_harm",
+            "money_withheld",
+        ],
+    ),
+    observed(
+        "child_vulnerability",
+        _l("From what you saw or were told: did the recruiter take advantage of any of these?"),
+        "d3",
+        [
+            "family_hardship",
+            "economic",
+            "irregular_status",
+            "language_education",
+            "lack_information",
+            "personal_situation",
+            "past_difficulties",
+            "general_context",
+            "cultural_beliefs",
+        ],
+    ),
+    observed(
+        "child_recruiter_ties",
+        _l("From what you saw or were told: are any of these true of the child and the recruiter?"),
+        "d3",
+        ["controlled", "emotional_dependency", "travel_difficulty", "false_migration_story"],
+    ),
+    observed(
+        "child_control",
+        _l("From what you saw or were told: where the child worked or stayed, were any of these done?"),
+        "d5",
+        [
+            "strong_influence",
+            "against_peers",
+            "forced_to_lie",
+            "threat_denounce",
+            "threat_worse",
+            "family_harm",
+            "wages_withheld",
+            "threat_expose",
+        ],
+        also_if=[NOT_BEFORE_DEPARTURE],
+    ),
+    observed(
+        "child_kept_there",
+        _l("From what you saw or were told: did any of these keep the child there?"),
+        "d6",
+        [
+            "dependency",
+            "unknown_area",
+            "economic",
+            "family_pressure",
+            "legal_status",
+            "past_difficulties",
+            "personal_characteristics",
+        ],
+        also_if=[NOT_BEFORE_DEPARTURE],
+    ),
     yesno(
         "distress",
         "officer",
