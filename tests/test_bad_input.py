@@ -5,7 +5,8 @@ import pytest
 from screening.cases import records as cases
 from tests.test_interview import screening_row, stored_answers
 
-SAFE = {"danger_now": "no", "controller_nearby": "no", "medical_now": "no", "self_harm": "no"}
+# The first page of the interview, answered plainly.
+SAFE = {"danger_now": "no", "controller_nearby": "no"}
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,9 @@ EXCLUSIVE = (NONE, UNKNOWN, DECLINED)
 INTERVIEW, OBSERVATIONS = "interview", "observations"
 # Bumped by hand when the meaning of stored answers changes in a way the digest cannot see.
 SCHEMA = 1
-APPEARANCES = (None, "list")
+# How choices are shown (XLSForm's "appearance"): "list" a drop-down for a long list of one choice;
+# "columns" short choices side by side as the width allows.
+APPEARANCES = (None, "list", "columns")
 # Facts read outside the interview (statistics, referrals, result pages), each carried by one question
 # that says so: code elsewhere asks the bank for the question, never for an id.
 FACTS = {
@@ -66,7 +68,7 @@ class Question:
     minimum: int | None = None
     maximum: int | None = None
     fact: str | None = None
-    # How the choices are shown (XLSForm's "appearance"): "list" for a long list shown as a drop-down.
+    # How the choices are shown: one of APPEARANCES.
     appearance: str | None = None
 
     @property
@@ -149,8 +151,12 @@ def _check_question(q, seen, sections, fields_seen):
         raise BankError(f"{where}: a {q.kind} question needs choices")
     if q.kind == "text" and q.audience != OFFICER:
         raise BankError(f"{where}: free text is for officer fields only")
-    if q.appearance not in APPEARANCES or (q.appearance and q.kind != "single"):
-        raise BankError(f"{where}: appearance {q.appearance!r} is not one of {APPEARANCES[1:]} for a single choice")
+    fits = {"list": ("single",), "columns": ("multi",)}
+    if q.appearance not in APPEARANCES or (q.appearance and q.kind not in fits[q.appearance]):
+        raise BankError(
+            f"{where}: appearance {q.appearance!r} is not one of {APPEARANCES[1:]} for its kind "
+            "(a list for a single choice, columns for a multiple choice)"
+        )
     if q.fact is not None and q.fact not in FACTS:
         raise BankError(f"{where}: unknown fact {q.fact!r}; known: {', '.join(FACTS)}")
     values = q.values

@@ -189,7 +189,7 @@ QUESTIONS = [
         "safety",
         _l("Are you hurt or ill and need a doctor now?"),
         yes={"urgent": ["medical"]},
-        page="safety",
+        page="health_now",
     ),
     yesno(
         "self_harm",
@@ -197,7 +197,7 @@ QUESTIONS = [
         _l("Have you had thoughts of hurting yourself or ending your life?"),
         officer_note=_l("Ask gently. If yes, stay with the person and call a health worker or counsellor."),
         yes={"urgent": ["self_harm"]},
-        page="safety",
+        page="health_now",
     ),
     # About the person: where they are in the journey, and whether they are a child.
     single(
@@ -298,6 +298,7 @@ QUESTIONS = [
         ),
         none_text=_l("There was no job or offer"),
         fact="channel",
+        appearance="columns",
     ),
     multi(
         "deceived",
@@ -514,7 +515,7 @@ QUESTIONS = [
         "needs",
         _l("Are you afraid of what could happen to you if you go back to your country?"),
         yes={"needs": ["fear_of_return"]},
-        page="needs",
+        page="return_and_border",
     ),
     yesno(
         "paid_crossing",
@@ -522,7 +523,7 @@ QUESTIONS = [
         _l("Did you pay someone to take you across a border without the usual papers?"),
         yes={"needs": ["smuggled"]},
         show_if=ADULT_ONLY,
-        page="needs",
+        page="return_and_border",
     ),
     # The officer's own observations, after the check-your-answers page. For a child, the signs
     # the child is not asked about: every indicator on the child list can be recorded.
