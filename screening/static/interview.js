@@ -37,8 +37,10 @@
   }
 
   function settle(url, push) {
+    // The same page again (it came back with what to correct) takes no new place in the history.
+    var again = url === body.dataset.step;
     body.dataset.step = url;
-    history[push ? "pushState" : "replaceState"]({ step: url }, "", NEUTRAL);
+    history[push && !again ? "pushState" : "replaceState"]({ step: url }, "", NEUTRAL);
   }
 
   function show(html, url, push) {

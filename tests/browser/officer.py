@@ -84,8 +84,7 @@ class Officer:
         self.reference = REFERENCE.search(self.path()).group(1)
         self.bilingual = language != "English"
         self.look("consent")
-        page.get_by_label(consent, exact=True).check()
-        self.move_on(page.get_by_role("button", name="Continue"))
+        self.move_on(page.get_by_role("button", name=consent, exact=True))
 
     def choice(self, scope, text):
         """Return the radio button or tick box whose label reads ``text`` (after the person's language, if any)."""

@@ -54,12 +54,45 @@ async (width) => {
       }
     }
   }
+  // Words broken inside themselves: a word drawn on two lines although a line of its container
+  // is wide enough for it (issue 12: "Ye/s", "Prefe/r"). Words are found as each language's
+  // rules find them (Intl.Segmenter: dictionaries for Thai, Khmer, Lao and Burmese).
+  const brokenWords = [];
+  const segmenters = new Map();
+  const words = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = words.nextNode(); node && brokenWords.length < 10; node = words.nextNode()) {
+    const element = node.parentElement;
+    if (!element || !node.data.trim() || element.closest("script, style, noscript, select, .visually-hidden, .skip")) continue;
+    if (!element.getClientRects().length) continue;
+    let block = element;
+    while (block.parentElement && getComputedStyle(block).display.startsWith("inline")) block = block.parentElement;
+    const blockStyle = getComputedStyle(block);
+    const room = block.clientWidth - parseFloat(blockStyle.paddingLeft) - parseFloat(blockStyle.paddingRight);
+    const lang = (element.closest("[lang]") || document.documentElement).lang || "en";
+    if (!segmenters.has(lang)) segmenters.set(lang, new Intl.Segmenter(lang, { granularity: "word" }));
+    for (const { segment, index, isWordLike } of segmenters.get(lang).segment(node.data)) {
+      if (!isWordLike || segment.length < 2) continue;
+      const range = document.createRange();
+      range.setStart(node, index);
+      range.setEnd(node, index + segment.length);
+      const rects = [...range.getClientRects()].filter((rect) => rect.width > 0);
+      if (rects.length < 2) continue;
+      const tops = rects.map((rect) => rect.top);
+      const lineHeight = Math.min(...rects.map((rect) => rect.height));
+      if (Math.max(...tops) - Math.min(...tops) < lineHeight / 2) continue;
+      const wordWidth = rects.reduce((sum, rect) => sum + rect.width, 0);
+      if (wordWidth <= room + 1) {
+        brokenWords.push(`"${segment}" in ${element.tagName.toLowerCase()}${element.className ? "." + String(element.className).split(" ")[0] : ""}`);
+      }
+    }
+  }
   const person = document.querySelector(".person-lang");
   return {
     lang: document.documentElement.lang,
     person: person ? person.lang : null,
     scrollWidth: document.documentElement.scrollWidth,
     tooWide,
+    brokenWords,
     faces: faces.map(({ family, weight, status }) => ({ family, weight, status })),
     used: [...used].sort(),
     inLanguageMenus: [...inLanguageMenus].sort(),

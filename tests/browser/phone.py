@@ -191,6 +191,11 @@ class Phone:
             self.problems.append(f"{where}: a page in {locale} did not load {wanted}")
 
     def _check_width(self, where, facts, width):
+        if facts["brokenWords"]:
+            self.problems.append(
+                f"{where}: at {width} px words break inside themselves although they fit on a line: "
+                + ", ".join(facts["brokenWords"])
+            )
         if facts["scrollWidth"] > width:
             self.problems.append(
                 f"{where}: scrolls sideways at {width} px (content {facts['scrollWidth']} px wide); "

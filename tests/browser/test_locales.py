@@ -130,8 +130,8 @@ def start(phone, interview_lang, consent="yes"):
     page.locator("#post").fill("Sweep post")
     submit(page)
     reference = REFERENCE.search(where(page)).group(1)
-    page.locator(f"#consent-{consent}").check()
-    submit(page)
+    page.locator(f"#consent-{consent}").click()
+    settle(page)
     return reference
 
 
