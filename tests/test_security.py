@@ -1,5 +1,6 @@
 """The web surface: CSRF, headers, cookies, and what URLs carry."""
 
+import gzip
 import re
 
 import pytest
@@ -197,3 +198,32 @@ def test_the_readme_proxy_adds_every_security_header_to_its_own_error_pages_too(
     assert "add_header Cache-Control" not in block  # the app decides what may be cached
     assert "large_client_header_buffers" in block
     assert "SCREENING_PROXIES=1" in readme
+
+
+# --- compression ----------------------------------------------------------------------------
+
+
+def test_pages_style_sheets_and_scripts_come_compressed_to_a_phone_that_reads_gzip(interview, client):
+    interview.start()
+    for path in (interview.url("danger_now"), "/static/app.css", "/static/interview.js"):
+        plain = client.get(path)
+        packed = client.get(path, headers={"Accept-Encoding": "gzip, deflate"})
+        assert "Content-Encoding" not in plain.headers, path
+        assert packed.headers["Content-Encoding"] == "gzip", path
+        assert "Accept-Encoding" in packed.headers["Vary"], path
+        assert int(packed.headers["Content-Length"]) < len(plain.get_data()) / 2, path
+        unpacked = gzip.decompress(packed.get_data())
+        if path.startswith("/static/"):
+            assert unpacked == plain.get_data(), path
+        else:  # the same page, but for its one-time CSRF token
+            assert re.sub(rb'value="[^"]{40,}"', b"", unpacked) == re.sub(rb'value="[^"]{40,}"', b"", plain.get_data())
+
+
+def test_fonts_and_parts_of_files_are_sent_as_they_are(client):
+    font = client.get("/static/fonts/khmer-400.woff2", headers={"Accept-Encoding": "gzip"})
+    assert font.status_code == 200
+    assert "Content-Encoding" not in font.headers
+    part = client.get("/static/app.css", headers={"Accept-Encoding": "gzip", "Range": "bytes=0-99"})
+    assert part.status_code == 206
+    assert "Content-Encoding" not in part.headers
+    assert len(part.get_data()) == 100

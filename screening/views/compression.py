@@ -21,7 +21,7 @@ def compress(response):
     """Compress a text response for a client that accepts gzip."""
     if (
         response.status_code < 200
-        or response.status_code in (204, 304)
+        or response.status_code in (204, 206, 304)
         or "gzip" not in request.headers.get("Accept-Encoding", "")
         or response.mimetype not in COMPRESSED_TYPES
         or "Content-Encoding" in response.headers
