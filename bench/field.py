@@ -49,10 +49,11 @@ MAX_STEPS = 80
 class Run:
     """One officer on one phone: drives the interview and counts what it costs."""
 
-    def __init__(self, browser, base_url, language, slow, answers=PLAIN):
+    def __init__(self, browser, base_url, language, slow, answers=PLAIN, interface="en"):
         self.context = browser.new_context(base_url=base_url, **CONTEXT_OPTIONS)
         self.page = self.context.new_page()
         self.language = language
+        self.interface = interface
         self.answers = answers
         self.loads = 0
         self.taps = 0
@@ -91,7 +92,7 @@ class Run:
     def login(self):
         page = self.page
         start = time.perf_counter()
-        page.goto("/login")
+        page.goto(f"/login?lang={self.interface}")
         self.waits.append(time.perf_counter() - start)
         self.tap(page.locator("#username").fill, "officer")
         self.tap(page.locator("#password").fill, PASSWORD)
@@ -99,7 +100,7 @@ class Run:
 
     def start(self):
         page = self.page
-        self.move_on(page.get_by_role("link", name="New screening", exact=True))
+        self.move_on(page.locator("a.button.primary[href='/new']"))
         self.tap(page.locator("#private-yes").check)
         self.tap(page.locator("#interpreter-none").check)
         if page.locator("#interview_lang").input_value() != self.language:
@@ -107,8 +108,7 @@ class Run:
         if not page.locator("#post").input_value():
             self.tap(page.locator("#post").fill, "Bench post")
         self.move_on(page.locator("button.primary"))
-        self.tap(page.locator("#consent-yes").check)
-        self.move_on(page.locator("button.primary"))
+        self.move_on(page.locator("#consent-yes"))
 
     def answer_page(self):
         """Answer every question shown, by its id and the stable values of its choices."""

@@ -118,7 +118,7 @@ def test_a_draft_resumed_after_the_bank_changed_sets_stale_answers_aside(intervi
         "update answers set value = '\"sometimes\"' where screening_id = ? and question_id = 'self_harm'", [row["id"]]
     )
     resumed = client.post(f"/s/{interview.reference}/resume")
-    assert resumed.headers["Location"].endswith("/q/safety")
+    assert resumed.headers["Location"].endswith("/q/health_now")
     page = client.get(resumed.headers["Location"]).get_data(as_text=True)
     assert "The questions were updated since this interview began" in page
     assert 'value="sometimes"' not in page

@@ -36,7 +36,7 @@ def translated_english(code):
 
 def visible_text(html):
     """Return what a page shows: no tags, no head, no language switcher (languages named in themselves)."""
-    body = html.split("<body>", 1)[1]
+    body = re.split(r"<body[^>]*>", html, maxsplit=1)[1]
     body = re.sub(r'<footer class="languages">.*?</footer>', "", body, flags=re.S)
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", body)).split())
 

@@ -344,6 +344,7 @@ def test_list_fields_from_several_answers_are_merged_without_repeats():
 
 ADULT_PAGES = [
     "safety",
+    "health_now",
     "about_person",
     "about_you",
     "act",
@@ -359,15 +360,18 @@ ADULT_PAGES = [
     "pressure",
     "kept_there",
     "needs",
+    "return_and_border",
 ]
 
 
 def test_the_pages_of_an_adults_interview_come_in_bank_order_with_related_questions_together():
     page_map = pages(walk(QUESTIONS, {})[0], SECTIONS)
     assert list(page_map) == ADULT_PAGES
-    assert [q.id for q in page_map["safety"]] == ["danger_now", "controller_nearby", "medical_now", "self_harm"]
+    assert [q.id for q in page_map["safety"]] == ["danger_now", "controller_nearby"]
+    assert [q.id for q in page_map["health_now"]] == ["medical_now", "self_harm"]
     assert [q.id for q in page_map["about_you"]] == ["possibly_minor", "sex", "nationality"]
-    assert [q.id for q in page_map["needs"]] == ["documents", "safe_place", "health", "fear_of_return", "paid_crossing"]
+    assert [q.id for q in page_map["needs"]] == ["documents", "safe_place", "health"]
+    assert [q.id for q in page_map["return_and_border"]] == ["fear_of_return", "paid_crossing"]
 
 
 def test_the_officers_observations_are_a_separate_phase_on_one_page():
@@ -387,8 +391,8 @@ def test_the_officers_reason_is_shown_in_place_by_a_yes_to_the_concern():
 @pytest.mark.parametrize(
     ("answers", "page_id", "expected"),
     [
-        pytest.param({}, "safety", (None, "about_person"), id="first"),
-        pytest.param({}, "needs", ("kept_there", None), id="last"),
+        pytest.param({}, "safety", (None, "health_now"), id="first"),
+        pytest.param({}, "return_and_border", ("needs", None), id="last"),
         pytest.param({}, "about_you", ("about_person", "act"), id="grouped-page"),
         pytest.param({"age": 15}, "about_you", ("accompanied", "act"), id="child-asked-accompanied-first"),
         pytest.param({"age": 15}, "lured", ("channel", "forms"), id="child-skips-adult-only"),
