@@ -71,7 +71,8 @@ async (width) => {
     const lang = (element.closest("[lang]") || document.documentElement).lang || "en";
     if (!segmenters.has(lang)) segmenters.set(lang, new Intl.Segmenter(lang, { granularity: "word" }));
     for (const { segment, index, isWordLike } of segmenters.get(lang).segment(node.data)) {
-      if (!isWordLike || segment.length < 2) continue;
+      // Chinese (and Japanese) lines may break between any two characters: that is how they are set.
+      if (!isWordLike || segment.length < 2 || /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(segment)) continue;
       const range = document.createRange();
       range.setStart(node, index);
       range.setEnd(node, index + segment.length);
