@@ -7,6 +7,7 @@ although it fits on a line (tests/browser/page_checks.js).
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.officer import Officer
@@ -14,6 +15,15 @@ from tests.browser.server import PASSWORD
 from tests.conftest import SCAM_COMPOUND
 
 NARROW = {"width": 320, "height": 740}
+
+
+@pytest.fixture
+def officer(phones):
+    """Return the officer, logged in on a fresh phone with JavaScript on, a screening started in English."""
+    driver = Officer(phones())
+    driver.log_in()
+    driver.start()
+    return driver
 
 
 def test_a_khmer_and_a_burmese_interview_keep_every_word_whole_at_320_px(phones):
@@ -60,10 +70,7 @@ def test_the_officers_language_sits_under_the_persons_in_each_box_and_the_circle
     expect(page.locator(".choices.yesno input:checked")).to_have_count(0)
 
 
-def test_the_interview_shows_the_apps_name_progress_the_question_and_the_exit_nothing_else(phones):
-    officer = Officer(phones())
-    officer.log_in()
-    officer.start()
+def test_the_interview_shows_the_apps_name_progress_the_question_and_the_exit_nothing_else(officer):
     page = officer.page
     for _page in range(3):
         expect(page.get_by_role("navigation", name="Account")).to_have_count(0)
@@ -90,10 +97,7 @@ def test_a_language_chosen_on_the_login_page_stays_and_becomes_the_interview_lan
     page.goto("/?lang=en")
 
 
-def test_a_case_stopped_before_any_answer_says_so_and_what_was_not_asked(phones):
-    officer = Officer(phones())
-    officer.log_in()
-    officer.start()
+def test_a_case_stopped_before_any_answer_says_so_and_what_was_not_asked(officer):
     page = officer.page
     page.get_by_role("link", name="Stop the interview").click()
     page.get_by_label("The person was too distressed to go on", exact=True).check()
@@ -104,12 +108,7 @@ def test_a_case_stopped_before_any_answer_says_so_and_what_was_not_asked(phones)
     officer.look("case-stopped-empty")
 
 
-def test_the_last_page_says_it_finishes_the_progress_never_runs_past_its_end_and_the_result_names_who_to_refer_to(
-    phones,
-):
-    officer = Officer(phones())
-    officer.log_in()
-    officer.start()
+def test_the_last_page_says_it_finishes_the_progress_stays_in_bounds_and_the_result_names_who_to_refer_to(officer):
     page = officer.page
     seen = []
     while officer.page_id() != "officer":
@@ -130,10 +129,7 @@ def test_the_last_page_says_it_finishes_the_progress_never_runs_past_its_end_and
     expect(referrals).to_have_count(1)
 
 
-def test_the_check_page_lists_several_answers_one_per_line(phones):
-    officer = Officer(phones())
-    officer.log_in()
-    officer.start()
+def test_the_check_page_lists_several_answers_one_per_line(officer):
     officer.run({"channel": ["facebook", "known_person"]}, until="check")
     chosen = officer.page.locator("ul.chosen").filter(has_text="Facebook or Messenger")
     expect(chosen.get_by_role("listitem")).to_have_text(
@@ -141,10 +137,7 @@ def test_the_check_page_lists_several_answers_one_per_line(phones):
     )
 
 
-def test_none_of_these_clears_the_ticks_and_back_after_an_error_shows_the_page_before(phones):
-    officer = Officer(phones())
-    officer.log_in()
-    officer.start()
+def test_none_of_these_clears_the_ticks_and_back_after_an_error_shows_the_page_before(officer):
     page = officer.page
     officer.run({}, until="channel")
     page.get_by_label("Facebook or Messenger", exact=True).check()
@@ -162,10 +155,7 @@ def test_none_of_these_clears_the_ticks_and_back_after_an_error_shows_the_page_b
     expect(page.get_by_text("Facebook or Messenger", exact=True)).to_have_count(0)
 
 
-def test_a_page_sent_while_the_connection_is_down_keeps_its_answers_and_goes_when_it_is_back(phones):
-    officer = Officer(phones())
-    officer.log_in()
-    officer.start()
+def test_a_page_sent_while_the_connection_is_down_keeps_its_answers_and_goes_when_it_is_back(officer):
     page = officer.page
     officer.run({}, until="channel")
     page.get_by_label("Telegram", exact=True).check()
