@@ -11,7 +11,7 @@ from screening.instrument.bank import EXCLUSIVE
 from screening.instrument.vocabulary import OUTCOMES_SHORT, PERSON_PHRASES
 from screening.protection.audit import Actor
 from screening.protection.text import visible
-from screening.views import admin, auth, cases, casework, compression, desk, directory, interview, requested
+from screening.views import admin, auth, cases, casework, compression, desk, directory, interview, requested, worker
 from screening.views import referrals as referral_views
 
 
@@ -34,7 +34,7 @@ def init_app(app):
     """Register the id converter, the blueprints, the template helpers and the error pages."""
     requested.init_app(app)
     compression.init_app(app)
-    for module in (admin, auth, cases, casework, desk, directory, interview, referral_views):
+    for module in (admin, auth, cases, casework, desk, directory, interview, referral_views, worker):
         app.register_blueprint(module.bp)
     app.jinja_env.globals.update(
         statuses=STATUSES, outcomes_short=OUTCOMES_SHORT, phrases=PERSON_PHRASES, exclusive=EXCLUSIVE

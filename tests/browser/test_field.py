@@ -174,3 +174,31 @@ def test_a_page_sent_while_the_connection_is_down_keeps_its_answers_and_goes_whe
     officer.run({}, until="check")
     chosen = page.locator("ul.chosen").filter(has_text="Telegram")
     expect(chosen.get_by_role("listitem")).to_have_text(["Telegram", "A job website"])
+
+
+def test_the_phone_keeps_the_static_files_and_never_a_page_or_an_answer(officer):
+    page = officer.page
+    base = officer.phone.base_url
+    assert page.evaluate("() => navigator.serviceWorker.ready.then((ready) => !!ready.active)")
+    answered = []
+    page.on("response", lambda response: answered.append((response.url.removeprefix(base), response)))
+    officer.run({}, until="check")
+    # A whole page load: its style sheet and script come from the phone, the page from the server.
+    page.goto(f"/s/{officer.reference}")
+    page.wait_for_load_state("load")
+    sources = {path: response.from_service_worker for path, response in answered}
+    assert sources["/static/app.css"] is True
+    assert sources["/static/worker.js"] is True
+    assert sources[f"/s/{officer.reference}"] is False
+    assert not any(kept for path, kept in sources.items() if not path.startswith("/static/"))
+    kept = page.evaluate(
+        """async () => {
+            const urls = [];
+            for (const name of await caches.keys()) {
+                for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
+            }
+            return urls;
+        }"""
+    )
+    assert "/static/app.css" in kept
+    assert [url for url in kept if not url.startswith("/static/")] == []
