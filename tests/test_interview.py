@@ -128,6 +128,29 @@ def test_an_urgent_answer_shows_the_safety_panel_at_once_and_on_every_later_page
         interview.answer(page_id, **({"danger_now": "yes"} if page_id == "safety" else {}))
 
 
+def test_the_safety_panel_is_shown_in_full_after_the_answer_then_folded_to_its_reasons(interview, client):
+    interview.start()
+    interview.answer("safety", danger_now="yes", controller_nearby="no")
+    action = "Move the person to a safe place and call the emergency services if needed."
+    after = client.get(interview.url("health_now")).get_data(as_text=True)
+    assert '<section class="urgent"' in after
+    assert action in after
+    interview.answer("health_now", medical_now="no", self_harm="no")
+    later = client.get(interview.url("about_person")).get_data(as_text=True)
+    assert '<section class="urgent"' not in later
+    summary = re.search(r'<details class="urgent">\s*<summary>(.*?)</summary>(.*?)</details>', later, re.S)
+    assert "The person is in immediate danger" in summary.group(1)
+    assert action not in summary.group(1)
+    assert action in summary.group(2)
+    # A new urgent answer is shown in full again, with the earlier one.
+    interview.answer("about_person", stage="at_destination", age="15")
+    following = interview.answer("accompanied", accompanied="no").headers["Location"]
+    again = client.get(following).get_data(as_text=True)
+    assert '<section class="urgent"' in again
+    assert "A child alone" in again
+    assert action in again
+
+
 def test_no_safety_panel_without_an_urgent_answer(interview, client):
     interview.start()
     interview.answer("danger_now", danger_now="no")

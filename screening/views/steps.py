@@ -82,6 +82,14 @@ class State:
         """Return (reason, what to do) for each urgent flag answered so far."""
         return [(URGENT_REASONS[r], URGENT_ACTIONS[r]) for r in self.urgent]
 
+    def urgent_raised_on(self, page_id):
+        """Return the urgent flags that the answers on ``page_id`` raise (none of the other answers would)."""
+        if not page_id:
+            return []
+        on_page = {q.id for q in Q if q.page_id == page_id}
+        without = evidence_of(Q, {k: v for k, v in self.effective.items() if k not in on_page})["urgent"]
+        return [r for r in self.urgent if r not in without]
+
 
 def is_step():
     """Return whether this request comes from the page's script, wanting the next page in one step."""
@@ -155,6 +163,8 @@ def question_page(screening, state, page_id, form, returning, visible_ids=None):
         back=url_for("interview.page", reference=reference, page_id=back) if back else None,
         returning=returning,
         urgent=state.urgent_panel(),
+        # Shown in full on the page after the answer that raised it; folded to its reasons after that.
+        urgent_new=bool(state.urgent_raised_on(back) or state.urgent_raised_on(page_id)),
         action=here,
     )
     return shown(html, here)
