@@ -242,7 +242,7 @@ def test_a_child_condition_after_age_and_possibly_minor_is_accepted():
 
 
 def test_a_bank_where_no_question_evidences_an_indicator_is_rejected_naming_the_indicators():
-    bank = [q for q in QUESTIONS if q.id not in ("kept_there", "child_kept_there")]
+    bank = [q for q in QUESTIONS if q.id not in ("kept_there", "child_kept_there", "child_kept_there_2")]
     with pytest.raises(BankError) as caught:
         validate_bank(bank, SECTIONS)
     message = str(caught.value)

@@ -101,32 +101,50 @@ def signs(dimension, items):
     return [Choice(name, text, {"indicators": {f"{dimension}.{name}": "present"}}) for name, text in items]
 
 
+# At most this many signs on one page of the officer's observations: a page fits about one and a
+# half screens of a phone even in Burmese (issue 12); a longer group goes on as a second page.
+OBSERVED_PER_PAGE = 5
+
+
 def observed(qid, text, dimension, names, **kw):
-    """Return the officer's observation of a child: signs of ``dimension`` in the indicator table's words.
+    """Return the officer's observations of a child: signs of ``dimension`` in the indicator table's words.
 
     A child is asked only a few plain questions (screening model §6); what the officer saw or
     was told is recorded here, so that every sign on the child list can still be recorded.
+    A group of more than OBSERVED_PER_PAGE signs is cut into pages of nearly equal length
+    (``qid``, then ``qid_2``), each with the same question and its own "none of these" and
+    "don't know". Only the first page of all carries the note to the officer.
     """
-    codes = [f"{dimension}.{name}" for name in names]
-    choices = tuple(
-        Choice(name, INDICATORS[code].text, {"indicators": {code: "present"}})
-        for name, code in zip(names, codes, strict=True)
-    )
-    extra = (
-        Choice(NONE, _l("None of these")),
-        Choice(UNKNOWN, _l("Don't know"), {"indicators": {code: "unknown" for code in codes}}),
-    )
-    return Question(
-        qid,
-        "officer",
-        "multi",
-        text,
-        choices + extra,
-        officer_note=CHILD_OBSERVATION_NOTE,
-        audience=OFFICER,
-        show_if={"all": [CHILD_ONLY, *kw.pop("also_if", [])]},
-        **kw,
-    )
+    show_if = {"all": [CHILD_ONLY, *kw.pop("also_if", [])]}
+    note = kw.pop("officer_note", None)
+    count = -(-len(names) // OBSERVED_PER_PAGE)
+    size = -(-len(names) // count)
+    questions = []
+    for index in range(count):
+        part = names[index * size : (index + 1) * size]
+        codes = [f"{dimension}.{name}" for name in part]
+        choices = tuple(
+            Choice(name, INDICATORS[code].text, {"indicators": {code: "present"}})
+            for name, code in zip(part, codes, strict=True)
+        )
+        extra = (
+            Choice(NONE, _l("None of these")),
+            Choice(UNKNOWN, _l("Don't know"), {"indicators": {code: "unknown" for code in codes}}),
+        )
+        questions.append(
+            Question(
+                qid if index == 0 else f"{qid}_{index + 1}",
+                "officer",
+                "multi",
+                text,
+                choices + extra,
+                officer_note=note if index == 0 else None,
+                audience=OFFICER,
+                show_if=show_if,
+                **kw,
+            )
+        )
+    return questions
 
 
 def facts(key, items):
@@ -527,13 +545,14 @@ QUESTIONS = [
     ),
     # The officer's own observations, after the check-your-answers page. For a child, the signs
     # the child is not asked about: every indicator on the child list can be recorded.
-    observed(
+    *observed(
         "child_deceived",
         _l("From what you saw or were told: was the child deceived about any of these?"),
         "d1",
         ["job_nature", "wages", "conditions", "contract", "housing", "legal_status", "travel"],
+        officer_note=CHILD_OBSERVATION_NOTE,
     ),
-    observed(
+    *observed(
         "child_forced",
         _l("From what you saw or were told: was the child made to go in any of these ways?"),
         "d2",
@@ -550,7 +569,7 @@ QUESTIONS = [
             "money_withheld",
         ],
     ),
-    observed(
+    *observed(
         "child_vulnerability",
         _l("From what you saw or were told: did the recruiter take advantage of any of these?"),
         "d3",
@@ -566,13 +585,13 @@ QUESTIONS = [
             "cultural_beliefs",
         ],
     ),
-    observed(
+    *observed(
         "child_recruiter_ties",
         _l("From what you saw or were told: are any of these true of the child and the recruiter?"),
         "d3",
         ["controlled", "emotional_dependency", "travel_difficulty", "false_migration_story"],
     ),
-    observed(
+    *observed(
         "child_control",
         _l("From what you saw or were told: where the child worked or stayed, were any of these done?"),
         "d5",
@@ -588,7 +607,7 @@ QUESTIONS = [
         ],
         also_if=[NOT_BEFORE_DEPARTURE],
     ),
-    observed(
+    *observed(
         "child_kept_there",
         _l("From what you saw or were told: did any of these keep the child there?"),
         "d6",
