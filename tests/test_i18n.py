@@ -63,7 +63,9 @@ def test_the_switcher_is_plain_links_naming_each_language_in_itself(client):
             assert f'<strong lang="en">{name}</strong>' in page
         else:
             assert f'<a href="?lang={code}" lang="{tag}" hreflang="{tag}">{name}</a>' in page
-    assert "<script" not in page
+    # No script of its own: the only one on the page keeps the static files (views/worker.py).
+    assert page.count("<script") == 1
+    assert '<script src="/static/worker.js"' in page
 
 
 def test_the_switcher_keeps_the_page_and_its_arguments(interview, client):
