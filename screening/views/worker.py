@@ -82,7 +82,10 @@ def static_version(folder):
 def script():
     """The service worker itself, with the cache's name and the files kept from the start."""
     app = current_app
-    version = app.extensions.setdefault("static_version", static_version(app.static_folder))
+    # The static files do not change while the app runs: hashed once, on the first request.
+    if "static_version" not in app.extensions:
+        app.extensions["static_version"] = static_version(app.static_folder)
+    version = app.extensions["static_version"]
     body = SCRIPT % {
         "cache": json.dumps(f"static-{version}"),
         "prefix": json.dumps(url_for("static", filename="")),
