@@ -300,3 +300,17 @@ def test_a_child_in_an_always_exploitation_form_with_the_act_unknown_is_not_said
     assert outcome_of(interview.client.get(f"/s/{interview.reference}"))[:2] == ("presumed", "child_exploitation")
     assert "whether someone arranged it is not known yet" in page
     assert "A child was recruited, moved or held" not in page
+
+
+def test_the_officers_own_pages_speak_only_the_officers_language(interview, client):
+    interview.start(interview_lang="km")
+    interview.run({"age": "15"}, until="child_forced")
+    page = client.get(interview.url("child_forced")).get_data(as_text=True)
+    khmer = re.compile("[\u1780-\u17ff]")
+    choose_all = re.search(r'<p class="hint choose-all">(.*?)</p>', page, re.S).group(1)
+    assert "Choose all that apply." in choose_all
+    assert not khmer.search(choose_all)
+    assert re.findall(r'<p class="or"[^>]*>(.*?)</p>', page, re.S) == ["or"]
+    # The person's own pages still show both, the person's language first.
+    person = client.get(interview.url("forms")).get_data(as_text=True)
+    assert khmer.search(re.search(r'<p class="hint choose-all">(.*?)</p>', person, re.S).group(1))
