@@ -29,6 +29,9 @@ fonts: $(STAMP)
 FONT_CHECK := /usr/share/fonts/truetype/noto/NotoSansMyanmar-Regular.ttf
 CJK_CHECK := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 LIBRARIES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# The tests read printed referrals as their receivers would: three PDF renderers
+# (poppler, MuPDF, Ghostscript) and a QR code reader.
+TOOLS := pdftoppm:poppler-utils mutool:mupdf-tools gs:ghostscript zbarimg:zbar-tools
 
 system:
 	@missing=""; \
@@ -36,6 +39,7 @@ system:
 	test -f $(FONT_CHECK) || missing="$$missing fonts-noto-core"; \
 	test -f $(CJK_CHECK) || missing="$$missing fonts-noto-cjk"; \
 	for lib in $(LIBRARIES); do dpkg -s $$lib >/dev/null 2>&1 || missing="$$missing $$lib"; done; \
+	for tool in $(TOOLS); do command -v $${tool%%:*} >/dev/null 2>&1 || missing="$$missing $${tool#*:}"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
