@@ -8,7 +8,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from screening.i18n.catalogs import catalog_path, read_catalog
-from screening.i18n.fonts import OUTPUT_DIR, SCRIPTS, WEIGHTS, css
+from screening.i18n.fonts import OUTPUT_DIR, SCRIPTS, WEIGHTS, cjk_path, css
 
 # Which catalog exercises which script font.
 CATALOG_OF_SCRIPT = {"thai": "th", "lao": "lo", "khmer": "km", "myanmar": "my", "vietnamese": "vi"}
@@ -75,3 +75,16 @@ def test_pages_link_the_font_stylesheet(client):
     page = client.get("/login").get_data(as_text=True)
     assert 'href="/static/fonts/fonts.css"' in page
     assert client.get("/static/fonts/fonts.css").status_code == 200
+
+
+@pytest.mark.parametrize("weight", WEIGHTS)
+def test_the_printed_chinese_font_numbers_each_glyphs_cid_as_the_glyph_itself(weight):
+    # WeasyPrint writes glyph numbers where PDF readers look up CIDs: after the font is cut
+    # down, a CID that is not the glyph's number draws the wrong glyph in MuPDF and Ghostscript.
+    font = TTFont(str(cjk_path(weight)), lazy=True)
+    charset = font["CFF "].cff.topDictIndex[0].charset
+    assert len(charset) > 7000, "the GB 2312 characters"
+    assert charset[0] == ".notdef"
+    assert all(name == f"cid{gid:05d}" for gid, name in enumerate(charset[1:], 1))
+    cmap = font.getBestCmap()
+    assert {ord(c) for c in "国籍中文转介"} <= set(cmap)

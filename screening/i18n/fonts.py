@@ -23,8 +23,18 @@ CJK_SOURCE_DIR = Path("/usr/share/fonts/opentype/noto")
 # face is cut to the GB 2312 characters plus punctuation: WeasyPrint keeps empty
 # slots up to the highest glyph a document uses, which in the full font made a
 # Chinese referral ~300 KB instead of ~170 KB. The full face stays as a fallback
-# for the rare character (a name) outside that set.
+# for the rare character (a name) outside that set. Cutting renumbers the glyphs
+# but leaves each its old CID; WeasyPrint writes glyph numbers where a PDF
+# reader expects CIDs, so MuPDF, Ghostscript (and very likely Adobe Reader) drew
+# the wrong glyphs or none, though poppler showed them. The cut font's CIDs are
+# therefore renumbered to equal its glyph numbers (number_cids_as_glyphs).
+# Keeping the old glyph numbers instead (``retain_gids``) also works but makes a
+# Chinese referral ~350 KB: WeasyPrint keeps an empty slot for every glyph below
+# the highest one used. PDF_FONT_BUILD names how the files are made, so that
+# files made the old way are made again.
 PDF_FONT_DIR = PACKAGE_DIR / "pdf_fonts"
+PDF_FONT_BUILD = "2: GB 2312 and punctuation, CIDs numbered as glyphs\n"
+PDF_FONT_STAMP = PDF_FONT_DIR / "build.txt"
 CJK_FACE = "Noto Sans CJK SC"
 CJK_EXTRA_RANGES = ((0x0020, 0x007E), (0x2000, 0x206F), (0x3000, 0x303F), (0xFF00, 0xFFEF))
 LICENCE_SOURCE = Path("/usr/share/doc/fonts-noto-core/copyright")
@@ -170,13 +180,14 @@ def build_pdf_cjk():
     from fontTools.ttLib import TTCollection
 
     PDF_FONT_DIR.mkdir(parents=True, exist_ok=True)
+    current = PDF_FONT_STAMP.exists() and PDF_FONT_STAMP.read_text() == PDF_FONT_BUILD
     written = []
     for weight, style in WEIGHTS.items():
         source = CJK_SOURCE_DIR / f"NotoSansCJK-{style}.ttc"
         if not source.exists():
             raise FontsMissing(f"missing {source} (install the Debian package fonts-noto-cjk)")
         targets = [cjk_path(weight)] + ([cjk_path(weight, full=True)] if weight == 400 else [])
-        if all(t.exists() and t.stat().st_mtime > source.stat().st_mtime for t in targets):
+        if current and all(t.exists() and t.stat().st_mtime > source.stat().st_mtime for t in targets):
             continue
         face = next(f for f in TTCollection(str(source)).fonts if f["name"].getDebugName(1) == CJK_FACE)
         if weight == 400:
@@ -189,8 +200,27 @@ def build_pdf_cjk():
         subsetter.populate(unicodes=sorted(gb2312_characters()))
         subsetter.subset(face)
         subset.save_font(face, str(cjk_path(weight)), options)
+        number_cids_as_glyphs(cjk_path(weight))
         written.extend(targets)
+    PDF_FONT_STAMP.write_text(PDF_FONT_BUILD)
     return written
+
+
+def number_cids_as_glyphs(path):
+    """Rewrite a CID-keyed OpenType font so that each glyph's CID equals its glyph number.
+
+    Only the CFF table's charset changes; every other table refers to glyphs by
+    number and is copied as it is.
+    """
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path))
+    top = font["CFF "].cff.topDictIndex[0]
+    names = [".notdef"] + [f"cid{gid:05d}" for gid in range(1, len(top.charset))]
+    top.CharStrings.charStrings = {name: gid for gid, name in enumerate(names)}
+    top.charset = names
+    font.setGlyphOrder(names)
+    font.save(str(path))
 
 
 def is_built(output=OUTPUT_DIR):
