@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import get_datetime_format, get_time_format
+from babel.lists import format_list
 from flask import current_app, g, has_request_context, request, session
-from flask_babel import Babel, force_locale, get_locale
+from flask_babel import Babel, force_locale, get_locale, gettext
 
 from screening.config import TRANSLATIONS_DIR
 
@@ -159,20 +160,48 @@ def _buddhist_pattern(pattern, year):
     return "".join(out)
 
 
-def datetime_short(stamp):
-    """Format a stored ISO timestamp for the interface locale, in Buddhist-Era years where configured."""
+def _format_stamp(stamp, date_width, with_zone):
+    """Format a stored ISO timestamp in the locale in use and the post's time zone."""
     if not stamp:
         return ""
     code = current_code()
     locale = Locale.parse(code)
     zone = ZoneInfo(current_app.config["SCREENING_TIMEZONE"])
     local = datetime.fromisoformat(stamp).astimezone(zone)
-    if code not in current_app.config["SCREENING_BUDDHIST_ERA_LOCALES"]:
-        return babel_format_datetime(local, "short", tzinfo=zone, locale=locale)
-    date_pattern = _buddhist_pattern(locale.date_formats["short"].pattern, local.year)
+    date_pattern = locale.date_formats[date_width].pattern
+    if code in current_app.config["SCREENING_BUDDHIST_ERA_LOCALES"]:
+        date_pattern = _buddhist_pattern(date_pattern, local.year)
     time_pattern = get_time_format("short", locale=locale).pattern
-    joined = get_datetime_format("short", locale=locale).replace("{1}", date_pattern).replace("{0}", time_pattern)
-    return babel_format_datetime(local, joined, tzinfo=zone, locale=locale)
+    joined = get_datetime_format(date_width, locale=locale).replace("{1}", date_pattern).replace("{0}", time_pattern)
+    return babel_format_datetime(local, joined + (" ZZZZ" if with_zone else ""), tzinfo=zone, locale=locale)
+
+
+def datetime_short(stamp):
+    """Format a stored ISO timestamp for the interface locale, in Buddhist-Era years where configured."""
+    return _format_stamp(stamp, "short", with_zone=False)
+
+
+def datetime_document(stamp):
+    """Format a timestamp for a printed document: the month in words and the time zone shown.
+
+    A document travels to other provinces and countries: "12/7/26, 8:55 AM" is
+    read as July in most of them, and a time means nothing without its zone.
+    """
+    return _format_stamp(stamp, "medium", with_zone=True)
+
+
+def list_words(items):
+    """Join short items as the locale in use writes a list ("A, B and C", "A、B和C", "A B และC")."""
+    return format_list([str(item) for item in items], locale=Locale.parse(current_code()))
+
+
+def language_in(code, document_code):
+    """Return a language's name in the document's language, with its own name beside it when they differ."""
+    own = language_name(code)
+    if code == document_code or code not in LANGUAGE_NAMES:
+        return own
+    name = Locale.parse(code).get_display_name(Locale.parse(document_code))
+    return gettext("%(language)s (%(own_name)s)", language=name, own_name=own)
 
 
 def template_context():
@@ -199,6 +228,8 @@ def init_app(app):
     Babel(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
     app.context_processor(template_context)
     app.add_template_filter(datetime_short)
+    app.add_template_filter(datetime_document)
+    app.add_template_filter(list_words)
     app.add_template_global(translate_to)
     app.add_template_global(lang_url)
     app.add_template_global(html_lang)

@@ -11,6 +11,7 @@ from screening.instrument.bank import ALTERNATIVES, NONE
 from screening.instrument.indicators import DIMENSIONS, INDICATORS
 from screening.instrument.scoring import child_act
 from screening.instrument.vocabulary import (
+    CHANNELS_SPOKEN_OF,
     CHILD_RULE_ACT_UNKNOWN,
     EXPLOITATION_FORMS,
     OUTCOME_REFERRALS,
@@ -87,6 +88,6 @@ def explain(assessment, evidence, answers):
         "urgent": [(URGENT_REASONS[r], URGENT_ACTIONS[r]) for r in assessment["urgent_reasons"]],
         "forms": [EXPLOITATION_FORMS[f] for f in evidence["exploitation_forms"]],
         "stage": STAGES.get(evidence["stage"]),
-        "channels": [channel.choice(v).text for v in channels],
+        "channels": [CHANNELS_SPOKEN_OF.get(v, channel.choice(v).text) for v in channels],
         "concern": evidence["officer_concern"],
     }

@@ -35,6 +35,13 @@ EXPLOITATION_FORMS = {
     "other": _l("Other exploitation"),
 }
 
+# How the person was recruited, in the words of the officer's result and of the
+# referral, where the question's own words speak to the person ("someone you know").
+CHANNELS_SPOKEN_OF = {
+    "known_person": _l("A friend, a relative or someone the person knew"),
+    "stranger": _l("Someone the person did not know before"),
+}
+
 # For a child these forms are exploitation in themselves (screening model §3).
 ALWAYS_EXPLOITATION_FORMS = (
     "sexual",

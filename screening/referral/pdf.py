@@ -21,7 +21,8 @@ from weasyprint.text.fonts import FontConfiguration
 
 from screening.config import TEMPLATES_DIR
 from screening.i18n.fonts import cjk_path
-from screening.i18n.languages import LANGUAGE_NAMES, html_lang
+from screening.i18n.languages import html_lang, language_in
+from screening.i18n.lazy import lazy_gettext as _l
 from screening.instrument import questionnaire
 from screening.instrument.explain import answer_text, explain
 from screening.instrument.vocabulary import SERVICES
@@ -43,6 +44,14 @@ PDF_FONTS = (
     ("PDF CJK Extra", cjk_path(400, full=True), cjk_path(400, full=True)),
 )
 QR_SCALE = 3
+# What the person may agree to share (referrals.ITEMS), as the person's own sheet names them.
+ITEMS_FOR_THE_PERSON = {
+    "name": _l("Your name"),
+    "contact": _l("How to contact you"),
+    "date_of_birth": _l("Your date of birth"),
+    "nationality": _l("Your nationality"),
+    "answers": _l("Your answers to our questions, and what we concluded from them"),
+}
 
 
 def font_css():
@@ -72,9 +81,23 @@ def counter_text(message):
     return " ".join(out)
 
 
+def qr_code(reference):
+    """Return the QR code printed on a document: the case reference, and nothing else.
+
+    The reference is random and says nothing about the person; it is printed in
+    letters beside the code, and the receiver types or scans it to find the case
+    in their own copy of the app or to quote it on the phone. It is not a link:
+    the post's server is usually not reachable from the receiving organisation,
+    and a link would print the server's address on every copy. A full QR code
+    (version 1 or more, never a Micro QR code, which most phone cameras and
+    zbar cannot read) with error correction level M.
+    """
+    return segno.make(reference, error="m", micro=False)
+
+
 def qr_data_uri(reference):
-    """Return the case reference as a QR code image (SVG data URI)."""
-    return segno.make(reference, error="m").svg_data_uri(scale=QR_SCALE)
+    """Return the document's QR code as an SVG data URI."""
+    return qr_code(reference).svg_data_uri(scale=QR_SCALE)
 
 
 def payload(screening, referral, person, answers, officer):
@@ -128,14 +151,19 @@ def _context(screening, referral, person, answers, officer, lang):
         "services": [SERVICES[s] for s in json.loads(referral["services"]) if s in SERVICES],
         "nationality": answer_text(nationality, answers[nationality.id])[0] if answers.get(nationality.id) else None,
         "qr": qr_data_uri(screening["reference"]),
-        "interview_language": LANGUAGE_NAMES.get(screening["interview_lang"], screening["interview_lang"]),
+        "interview_language": language_in(screening["interview_lang"], lang),
     }
 
 
-def _html(template, context, lang):
+def _html(template, make_context, lang):
+    """Render a document template; its context is made inside the document's language too.
+
+    Everything turned into text while the context is made (an answer's words, a
+    language's name, a date) must already be in the document's language.
+    """
     with force_locale(lang):
         page_label = counter_text(_("Page %(page)s of %(pages)s"))
-        return render_template(f"pdf/{template}", page_label=page_label, **context)
+        return render_template(f"pdf/{template}", page_label=page_label, **make_context())
 
 
 def _stylesheets(paper, font_config):
@@ -162,8 +190,21 @@ def render(html, paper="a4", attachment=None):
     document = HTML(string=segment_html(html), base_url=str(TEMPLATES))
     fonts = FontConfiguration()
     return document.write_pdf(
-        stylesheets=_stylesheets(paper, fonts), font_config=fonts, pdf_variant="pdf/a-3b", attachments=attachments
+        stylesheets=_stylesheets(paper, fonts),
+        font_config=fonts,
+        pdf_variant="pdf/a-3b",
+        attachments=attachments,
+        finisher=_list_attachments_once,
     )
+
+
+def _list_attachments_once(_document, pdf):
+    """Keep each attached file once in the catalogue's /AF list (WeasyPrint 70 adds each twice)."""
+    listed = pdf.catalog.get("AF")
+    if listed:
+        unique = list(dict.fromkeys(listed))
+        listed.clear()
+        listed.extend(unique)
 
 
 def layout(html, paper="a4"):
@@ -175,7 +216,7 @@ def layout(html, paper="a4"):
 
 def referral_html(screening, referral, person, answers, officer, lang):
     """Return the referral document's HTML in ``lang``."""
-    return _html("referral.html", _context(screening, referral, person, answers, officer, lang), lang)
+    return _html("referral.html", lambda: _context(screening, referral, person, answers, officer, lang), lang)
 
 
 def info_html(screening, referral, organisation, lang):
@@ -185,6 +226,8 @@ def info_html(screening, referral, organisation, lang):
         "screening": screening,
         "referral": referral,
         "organisation": organisation,
+        "shared": json.loads(referral["shared_items"]),
+        "items": ITEMS_FOR_THE_PERSON,
         "qr": qr_data_uri(screening["reference"]),
     }
-    return _html("info.html", context, lang)
+    return _html("info.html", lambda: context, lang)

@@ -1,0 +1,98 @@
+"""Read printed documents as their receivers do: drawn by three PDF renderers, QR codes scanned.
+
+poppler (``pdftoppm``), MuPDF (``mutool draw``) and Ghostscript (``gs``) draw
+each page; pages are compared as images, block by block, so that anti-aliasing
+and sub-pixel spacing do not count but a word drawn in one and missing (or
+boxed) in another does. ``zbarimg`` and zxing-cpp read the QR code back.
+"""
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+import zxingcpp
+from PIL import Image, ImageChops
+
+RENDERERS = ("poppler", "mupdf", "ghostscript")
+DPI = 100
+# Pages are compared in blocks of 8 pixels (2 mm at 100 dpi). A block differs when its
+# mean grey differs by more than BLOCK_THRESHOLD; a page differs when more than
+# PAGE_TOLERANCE of its inked blocks do. Measured on referrals in Chinese and Thai:
+# renderers that agree differ in at most 0.2% of blocks; a font drawn wrong (a CID font
+# whose glyph numbers are not its CIDs) in 4% to 19%.
+BLOCK = 8
+BLOCK_THRESHOLD = 40
+PAGE_TOLERANCE = 0.01
+INKED = 230
+
+
+def _command(renderer, pdf, out, dpi):
+    if renderer == "poppler":
+        return ["pdftoppm", "-r", str(dpi), "-gray", "-png", str(pdf), str(out / "page")]
+    if renderer == "mupdf":
+        return ["mutool", "draw", "-q", "-r", str(dpi), "-c", "gray", "-o", str(out / "page-%03d.png"), str(pdf)]
+    return [
+        "gs", "-q", "-dSAFER", "-dNOPAUSE", "-dBATCH", "-sDEVICE=pnggray", "-dTextAlphaBits=4",
+        "-dGraphicsAlphaBits=4", f"-r{dpi}", f"-sOutputFile={out / 'page-%03d.png'}", str(pdf),
+    ]  # fmt: skip
+
+
+def pages(data, renderer, dpi=DPI):
+    """Return the pages of a PDF drawn by one renderer, as greyscale images."""
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        pdf = folder / "document.pdf"
+        pdf.write_bytes(data)
+        out = folder / "out"
+        out.mkdir()
+        command = _command(renderer, pdf, out, dpi)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)  # noqa: S603 - fixed commands
+        assert done.returncode == 0, (renderer, done.stderr[-2000:])
+        images = []
+        for path in sorted(out.glob("page*.png")):
+            with Image.open(path) as image:
+                images.append(image.convert("L"))
+        return images
+
+
+def page_difference(a, b):
+    """Return the share of a page's inked blocks whose mean grey differs between two drawings of it."""
+    b = b.resize(a.size) if b.size != a.size else b
+    small = (a.size[0] // BLOCK, a.size[1] // BLOCK)
+    first, second = a.resize(small, Image.Resampling.BOX), b.resize(small, Image.Resampling.BOX)
+    differing = sum(ImageChops.difference(first, second).histogram()[BLOCK_THRESHOLD + 1 :])
+    inked = sum(first.histogram()[:INKED]) or 1
+    return differing / inked
+
+
+def renderers_disagree(data, dpi=DPI):
+    """Return where the renderers disagree: [(page, renderer, share of blocks)]; [] when they agree."""
+    drawn = {renderer: pages(data, renderer, dpi) for renderer in RENDERERS}
+    reference = drawn["poppler"]
+    problems = []
+    for renderer in RENDERERS[1:]:
+        if len(drawn[renderer]) != len(reference):
+            problems.append((0, renderer, f"{len(drawn[renderer])} pages, poppler {len(reference)}"))
+            continue
+        for number, (a, b) in enumerate(zip(reference, drawn[renderer], strict=True), 1):
+            difference = page_difference(a, b)
+            if difference > PAGE_TOLERANCE:
+                problems.append((number, renderer, round(difference, 3)))
+    return problems
+
+
+def qr_codes_zbar(image):
+    """Return what zbarimg reads on an image: [(symbology, data)]."""
+    with tempfile.NamedTemporaryFile(suffix=".png") as handle:
+        image.save(handle.name)
+        command = ["zbarimg", "-q", handle.name]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)  # noqa: S603, S607 - a fixed command
+    if done.returncode == 4:  # nothing found
+        return []
+    assert done.returncode == 0, done.stderr
+    return [tuple(line.split(":", 1)) for line in done.stdout.splitlines() if line]
+
+
+def qr_codes_zxing(image):
+    """Return what zxing-cpp reads on an image: [(format, text)]."""
+    return [(result.format.name, result.text) for result in zxingcpp.read_barcodes(image)]
