@@ -26,7 +26,7 @@ from screening.i18n.lazy import lazy_gettext as _l
 from screening.instrument import questionnaire
 from screening.instrument.explain import answer_text, explain
 from screening.instrument.vocabulary import SERVICES
-from screening.referral.pdf_text import segment_html
+from screening.referral.pdf_text import install_actual_text, segment_html
 from screening.referral.referrals import BASES, DEADLINE_HOURS, ITEMS, PRIORITIES, deadline
 
 TEMPLATES = TEMPLATES_DIR / "pdf"
@@ -44,6 +44,7 @@ PDF_FONTS = (
     ("PDF CJK Extra", cjk_path(400, full=True), cjk_path(400, full=True)),
 )
 QR_SCALE = 3
+install_actual_text()
 # What the person may agree to share (referrals.ITEMS), as the person's own sheet names them.
 ITEMS_FOR_THE_PERSON = {
     "name": _l("Your name"),

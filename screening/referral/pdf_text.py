@@ -1,4 +1,5 @@
-"""Line-break opportunities for Khmer, Lao and Burmese in the copy of a document sent to WeasyPrint.
+"""Line-break opportunities for Khmer, Lao and Burmese in the copy of a document sent to WeasyPrint,
+and text that a computer can read back from Thai, Lao, Khmer and Burmese documents.
 
 Khmer, Lao and Burmese write words without spaces. Browsers break their lines
 with dictionaries; WeasyPrint (through Pango) breaks Thai but not Khmer, Lao or
@@ -6,6 +7,16 @@ Burmese, whose lines then run out of their cells. ICU's line breaker finds the
 word boundaries; a zero-width space goes in at each, only in the HTML handed to
 WeasyPrint, never after a stacking virama (U+1039, U+17D2), which joins the next
 consonant, and never before a combining mark.
+
+Reading back. WeasyPrint maps each glyph to the text of the first cluster it
+was drawn in. Scripts that reorder or combine glyphs (a Khmer vowel drawn
+before its consonant, Thai's sara am, Burmese medials) draw the same glyph in
+other clusters later, so text copied, searched or read aloud from the PDF came
+out garbled. Each run of such text is therefore wrapped in a marked-content
+span whose /ActualText is the run's own text, without the zero-width spaces
+(PDF 1.7, 14.9.4): poppler, MuPDF, Acrobat and screen readers take it instead
+of the glyphs' mapping. ``install_actual_text`` wraps WeasyPrint's text drawing
+once; the span is plain marked content, allowed in PDF/A.
 """
 
 import re
@@ -16,6 +27,7 @@ from icu4py.breakers import LineBreaker
 from icu4py.locale import Locale
 
 ZWSP = "\u200b"
+BOM = "\ufeff"
 NO_BREAK_AFTER = {"\u1039", "\u17d2"}
 # Runs of each script that needs help, with the locale ICU segments it with.
 SCRIPT_RUNS = {
@@ -24,6 +36,8 @@ SCRIPT_RUNS = {
     "my": re.compile(r"[\u1000-\u109f\ua9e0-\ua9ff\uaa60-\uaa7f]+"),
 }
 TAG = re.compile(r"(<[^>]*>)")
+# Runs of these scripts are drawn with their /ActualText.
+REORDERING_SCRIPTS = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\ua9e0-\ua9ff\uaa60-\uaa7f]")
 
 
 @lru_cache(maxsize=8)
@@ -58,3 +72,30 @@ def segment_html(html):
     """Return HTML with break opportunities in its text, leaving tags and attributes alone."""
     parts = TAG.split(html)
     return "".join(part if part.startswith("<") else segment_text(part) for part in parts)
+
+
+def actual_text(text):
+    """Return the marked-content property list that gives a run of text its /ActualText."""
+    utf16 = (BOM + text.replace(ZWSP, "")).encode("utf-16-be").hex()
+    return f"<</ActualText <{utf16}>>>"
+
+
+def install_actual_text():
+    """Make WeasyPrint draw every run of Thai, Lao, Khmer or Burmese inside a span with its /ActualText."""
+    import weasyprint.draw as draw
+
+    if getattr(draw.draw_text, "actual_text", False):
+        return
+    drawn_by_weasyprint = draw.draw_text
+
+    def draw_text(stream, textbox, *args, **kwargs):
+        if not REORDERING_SCRIPTS.search(textbox.text):
+            return drawn_by_weasyprint(stream, textbox, *args, **kwargs)
+        stream.begin_marked_content("Span", actual_text(textbox.text))
+        try:
+            return drawn_by_weasyprint(stream, textbox, *args, **kwargs)
+        finally:
+            stream.end_marked_content()
+
+    draw_text.actual_text = True
+    draw.draw_text = draw_text
