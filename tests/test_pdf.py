@@ -102,7 +102,7 @@ def test_latin_vietnamese_and_chinese_text_can_be_extracted(app, referred, lang,
     assert screening["reference"] in text
 
 
-def test_the_pdf_is_pdf_a_3b_with_the_referral_attached_as_json(app, referred):
+def test_the_pdf_is_pdf_a_3_with_the_referral_attached_as_json(app, referred):
     with app.test_request_context():
         attachment = pdf.payload(*referred)
     data = pdf.render(referral_html(app, referred, "en"), "a4", attachment)
@@ -111,7 +111,7 @@ def test_the_pdf_is_pdf_a_3b_with_the_referral_attached_as_json(app, referred):
     assert metadata is not None
     xml = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
     assert 'pdfaid:part="3"' in xml
-    assert 'pdfaid:conformance="B"' in xml
+    assert 'pdfaid:conformance="U"' in xml, "every glyph of an English referral maps to text"
     attached = reader.attachments["referral.json"][0]
     document = json.loads(attached)
     assert document == json.loads(json.dumps(attachment))
@@ -183,3 +183,17 @@ def test_the_layout_check_catches_an_unbroken_khmer_line_and_segmentation_cures_
     assert overflowing_lines(unbroken)
     cured = pdf.layout(NARROW_CELL)
     assert overflowing_lines(cured) == []
+
+
+@pytest.mark.parametrize(("lang", "level"), [("en", "U"), ("vi", "U"), ("zh_Hans", "U"), ("km", "B"), ("my", "B")])
+def test_a_referral_claims_pdf_a_level_u_only_when_every_glyph_maps_to_text(app, referred, lang, level):
+    data = pdf.render(referral_html(app, referred, lang))
+    reader = PdfReader(io.BytesIO(data))
+    xml = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert f'pdfaid:conformance="{level}"' in xml
+    empty = 0
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            mapping = font.get_object()["/ToUnicode"].get_object().get_data()
+            empty += len(re.findall(rb"<[0-9a-f]+> <>", mapping))
+    assert (empty == 0) == (level == "U")

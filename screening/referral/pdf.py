@@ -1,6 +1,6 @@
 """Referral documents: the referral for the receiving organisation and the person's own sheet.
 
-WeasyPrint turns an HTML template into a PDF/A-3b file with the referral as JSON
+WeasyPrint turns an HTML template into a PDF/A-3 file with the referral as JSON
 attached, so the receiving side can import it without retyping. Each document
 is rendered in its own language, independent of the interface. Fonts come from
 Debian's Noto packages, one family name per script (WeasyPrint garbles text
@@ -177,7 +177,7 @@ def _stylesheets(paper, font_config):
 
 
 def render(html, paper="a4", attachment=None):
-    """Return PDF/A-3b bytes for one document's HTML."""
+    """Return PDF/A-3 bytes for one document's HTML: level U when every glyph maps to text, else level B."""
     attachments = []
     if attachment is not None:
         attachments.append(
@@ -193,19 +193,46 @@ def render(html, paper="a4", attachment=None):
     return document.write_pdf(
         stylesheets=_stylesheets(paper, fonts),
         font_config=fonts,
-        pdf_variant="pdf/a-3b",
+        pdf_variant="pdf/a-3u",
         attachments=attachments,
-        finisher=_list_attachments_once,
+        finisher=_finish,
     )
 
 
-def _list_attachments_once(_document, pdf):
-    """Keep each attached file once in the catalogue's /AF list (WeasyPrint 70 adds each twice)."""
+def _finish(_document, pdf):
+    """Correct what WeasyPrint 70 writes: /AF lists each attachment twice; level U is claimed unchecked."""
     listed = pdf.catalog.get("AF")
     if listed:
         unique = list(dict.fromkeys(listed))
         listed.clear()
         listed.extend(unique)
+    if _glyphs_without_text(pdf):
+        _claim_conformance(pdf, b"B")
+
+
+# A ToUnicode entry that maps a glyph to no text: WeasyPrint writes one for each glyph but
+# the last of a cluster drawn with several (a Khmer vowel in two parts, a Burmese medial).
+# The text still reads right (pdf_text.install_actual_text), but PDF/A level U wants every
+# glyph mapped, so such a document claims level B, as it truly is.
+EMPTY_MAPPING = re.compile(rb"^<[0-9a-f]+> <>$")
+
+
+def _glyphs_without_text(pdf):
+    for item in pdf.objects:
+        if isinstance(item, dict) and item.get("Type") == "/Font" and "ToUnicode" in item:
+            mapping = pdf.objects[int(item["ToUnicode"].split()[0])]
+            if any(isinstance(line, bytes) and EMPTY_MAPPING.match(line) for line in mapping.stream):
+                return True
+    return False
+
+
+def _claim_conformance(pdf, level):
+    metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
+    xml = b"".join(metadata.stream)
+    claimed = re.sub(rb'conformance="[ABU]"', b'conformance="' + level + b'"', xml)
+    if claimed == xml and b'conformance="' + level + b'"' not in xml:
+        raise RuntimeError("the PDF/A conformance level was not found in the metadata")
+    metadata.stream[:] = [claimed]
 
 
 def layout(html, paper="a4"):
