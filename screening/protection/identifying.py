@@ -39,6 +39,8 @@ class Item:
     erase: str
     why: str
     rows: str | None = None  # which of the case's rows hold it, when not all of them
+    # Which kind of case ``:case`` names: a screening of this installation, or a case received from another.
+    scope: str = "screening"
 
 
 REGISTRY = (
@@ -97,6 +99,27 @@ REGISTRY = (
         DELETE_ROWS,
         "Caseworkers' notes are free text about the person and what happened to them.",
     ),
+    Item(
+        "received_referrals",
+        _l("Referrals received from other installations"),
+        "received_cases",
+        ("contents",),
+        "id = :case",
+        CLEAR,
+        "The referral as received: what the person agreed to share (name, contact, date of birth, "
+        "nationality, answers in words), and the referring officer.",
+        scope="received",
+    ),
+    Item(
+        "received_reasons",
+        _l("Reasons given when a received referral was declined"),
+        "received_events",
+        ("reason",),
+        "received_id = :case",
+        CLEAR,
+        "Why a received referral was declined, in someone's words, may describe the person.",
+        scope="received",
+    ),
 )
 
 KINDS = {item.kind: item for item in REGISTRY}
@@ -108,6 +131,7 @@ _CODE = "A stable code from a fixed list, never typed text."
 _STAFF = "About an account (a member of staff), not a screened person; kept while the account exists."
 _DIRECTORY = "About a receiving organisation in the directory of services, not a person."
 _STATS = "De-identified statistics: codes, months and counts; no name, reference, exact date or text."
+_INSTALLATION = "About another installation that signs documents (its name and certificate), not a person."
 _AUDIT = "The audit trail: who did what, never the person's data (audit.py refuses these columns' names)."
 
 
@@ -139,7 +163,21 @@ NOT_IDENTIFYING = {
     | _all(_DIRECTORY, "contact_person", "print_lang", "notes", "active", "created_at", "updated_at"),
     "people": {"screening_id": _KEYS, "updated_at": _STAMP},
     "referral_events": {"id": _KEYS, "referral_id": _KEYS, "status": _CODE, "recorded_by": _KEYS, "at": _STAMP},
+    "received_cases": _all(_KEYS, "id", "imported_by")
+    | _all(_CODE, "priority", "status")
+    | _all(_STAMP, "referral_created_at", "acknowledge_by", "acknowledged_at", "imported_at")
+    | _all(_INSTALLATION, "signer_fingerprint", "signer_name")
+    | {
+        "organisation": "The organisation that received the case: who may see it.",
+        "referral_uid": "The referral's random id, from the sender: it points at the referral, not the person.",
+        "sender_reference": "The sender's random case reference: it says nothing about the person.",
+    },
+    "received_events": {"id": _KEYS, "received_id": _KEYS, "status": _CODE, "recorded_by": _KEYS, "at": _STAMP},
+    "trusted_installations": _all(_INSTALLATION, "fingerprint", "name", "certificate")
+    | _all(_STAFF, "accepted_by", "accepted_by_name")
+    | {"accepted_at": _STAMP},
     "referrals": _all(_KEYS, "id", "screening_id", "organisation_id", "created_by")
+    | {"uid": "The referral's random id, printed in its document: it points at the referral, not the person."}
     | _all(_CODE, "priority", "consent", "shared_items", "basis", "services", "status")
     | _all(_STAMP, "created_at", "acknowledged_at"),
     "screenings": _all(_KEYS, "id", "officer_id", "linked_to")
@@ -173,13 +211,14 @@ def encrypted_columns():
             yield item.table, column, item.rows
 
 
-def present(db, screening_id, decrypt):
+def present(db, screening_id, decrypt, scope="screening"):
     """Return what identifying data one case still holds, as counts by kind (only the kinds present).
 
     ``decrypt`` opens the evidence document, to see whether it still holds the officer's concern.
+    ``scope`` "received": the case is a received referral (its id), not a screening.
     """
     counts = {}
-    for item in REGISTRY:
+    for item in (i for i in REGISTRY if i.scope == scope):
         sql = f"select {', '.join(item.columns)} from {item.table} where {_holds(item)}"  # noqa: S608 - names from REGISTRY
         rows = list(db.query(sql, {"case": screening_id}))
         if item.erase == CLEAR_CONCERN:
@@ -193,9 +232,9 @@ def _concern_of(stored, decrypt):
     return json.loads(decrypt(stored)).get("officer_concern")
 
 
-def erase(db, screening_id, decrypt, encrypt):
+def erase(db, screening_id, decrypt, encrypt, scope="screening"):
     """Erase every registered item of one case (inside the caller's transaction); return counts by kind."""
-    found = present(db, screening_id, decrypt)
+    found = present(db, screening_id, decrypt, scope)
     for item in REGISTRY:
         if item.kind not in found:
             continue

@@ -10,6 +10,7 @@ in documents.py.
 """
 
 import json
+import secrets
 from datetime import datetime, timedelta
 
 from screening.db.connection import dumps, now, write_transaction
@@ -23,6 +24,7 @@ PRIORITIES = {
     "normal": _l("Normal"),
 }
 DEADLINE_HOURS = {"emergency": 24, "urgent": 72, "normal": None}
+UID_BYTES = 16
 
 # What the person may agree to share, item by item.
 ITEMS = {
@@ -87,6 +89,8 @@ def create(db, actor, screening, organisation, *, consented, items, priority, se
         "status": "sent",
         "created_by": actor.id,
         "created_at": now(),
+        # Travels in the signed document: the receiver imports by it, and acknowledges by it.
+        "uid": secrets.token_hex(UID_BYTES),
     }
     with write_transaction(db):
         referral_id = db["referrals"].insert(row).last_pk
@@ -110,6 +114,16 @@ def for_case(db, screening_id):
 def get(db, screening_id, referral_id):
     """Return one referral of this case, or None."""
     return next((r for r in for_case(db, screening_id) if r["id"] == referral_id), None)
+
+
+def by_uid(db, uid):
+    """Return the referral with this random id (printed in its document) with its organisation, or None."""
+    rows = db.query(
+        "select r.*, o.name as organisation_name, o.kind as organisation_kind, o.print_lang "
+        "from referrals r join organisations o on o.id = r.organisation_id where r.uid = ?",
+        [uid],
+    )
+    return next(({**row, "basis_reason": crypto.decrypt(row["basis_reason"])} for row in rows), None)
 
 
 def find_by_organisation(db, screening_id, name):
