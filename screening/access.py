@@ -1,7 +1,12 @@
 """Who may see and do what: roles, what each role may use, which cases an account sees, whose account it manages.
 
 The one owner of every access rule; the case page and each of its sub-pages, the
-case list, the desk, the statistics and every export and PDF ask here.
+case list, the desk, the statistics, every export and PDF, and the cases received
+from other installations ask here.
+
+Received cases. A referral imported from another installation belongs to the
+organisation of the account that imported it (or the one named on the command
+line); its supervisors and administrators see it, nobody else.
 
 Cases. A case belongs for good to the organisation of the officer who opened it
 (``screenings.organisation``, frozen then): an account moved to another
@@ -33,6 +38,12 @@ PERMISSIONS = {
     "accounts": ((ADMIN,), "Create and change accounts (of the administrator's organisation)."),
     "directory": ((ADMIN,), "Keep the directory of services, with CSV import and export."),
     "audit": ((ADMIN,), "Read the audit trail."),
+    "receive": (
+        (SUPERVISOR, ADMIN),
+        "Import signed referrals and acknowledgements from other installations; follow up the received cases "
+        "of the account's organisation.",
+    ),
+    "trust": ((ADMIN,), "Accept another installation's signing certificate as trusted."),
 }
 
 
@@ -67,6 +78,20 @@ def can_see(user, screening):
     if (screening["organisation"] or "") != organisation_of(user):
         return False
     return may(user, "organisation_cases") or screening["officer_id"] == user["id"]
+
+
+def received_scope(user):
+    """Return (SQL condition, parameters) for the received cases ``user`` sees: its organisation's, if it receives."""
+    if not may(user, "receive"):
+        return "0", {}
+    return "organisation = :scope_organisation", {"scope_organisation": organisation_of(user)}
+
+
+def can_see_received(user, received):
+    """Return whether ``user`` sees this received case: the same rule as ``received_scope``, for one row."""
+    if user is None or received is None or not may(user, "receive"):
+        return False
+    return (received["organisation"] or "") == organisation_of(user)
 
 
 def count_scopes(organisation, officer_id):

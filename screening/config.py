@@ -50,6 +50,10 @@ class Settings:
     retention_days: int = field(default_factory=lambda: _env_int("SCREENING_RETENTION_DAYS", RETENTION_DAYS))
     small_number: int = field(default_factory=lambda: _env_int("SCREENING_SMALL_NUMBER", SMALL_NUMBER))
     proxies: int = field(default_factory=lambda: _env_int("SCREENING_PROXIES", 0))
+    signing_dir: str | None = field(default_factory=lambda: os.environ.get("SCREENING_SIGNING_DIR") or None)
+    installation_name: str = field(
+        default_factory=lambda: os.environ.get("SCREENING_INSTALLATION_NAME") or "Screening installation"
+    )
     public_url: str = field(
         default_factory=lambda: os.environ.get(
             "SCREENING_PUBLIC_URL", f"http://127.0.0.1:{os.environ.get('PORT') or DEFAULT_PORT}"
@@ -74,6 +78,12 @@ ENVIRONMENT = {
     "SCREENING_PUBLIC_URL": "Address printed in the setup link (default http://127.0.0.1:PORT).",
     "SCREENING_ENCRYPTION_KEY": (
         "Fernet keys, comma-separated, the first encrypting; by default encryption.key in the data folder."
+    ),
+    "SCREENING_SIGNING_DIR": (
+        "Folder for the installation's signing key and certificates (default: signing in the data folder)."
+    ),
+    "SCREENING_INSTALLATION_NAME": (
+        'Name of this installation in the certificate that signs its documents (default "Screening installation").'
     ),
     "SCREENING_RETENTION_DAYS": (
         "Days after a case ends before `flask data purge` erases what identifies the person (default 90)."

@@ -8,6 +8,7 @@ from screening import create_app
 from screening.accounts import passwords, store
 from screening.db.connection import connect, now
 from screening.instrument import questionnaire
+from screening.protection import certificates
 from screening.protection.audit import Actor
 from screening.referral import referrals
 
@@ -43,6 +44,25 @@ IN_DANGER = {**SCAM_COMPOUND, "danger_now": "yes", "pressure": ["declined"]}
 def cheap_password_hashing(monkeypatch):
     """Hash test passwords cheaply: scrypt's cost is the point in production, not in tests."""
     monkeypatch.setattr(passwords, "PASSWORD_METHOD", "pbkdf2:sha256:1000")
+
+
+SIGNING_KEYS = []
+SIGNING_KEY_POOL = 4
+
+
+@pytest.fixture(autouse=True)
+def few_signing_keys(monkeypatch):
+    """Draw signing keys from a small pool made once: an RSA key takes a fifth of a second, every app makes one."""
+
+    def pooled():
+        if len(SIGNING_KEYS) < SIGNING_KEY_POOL:
+            SIGNING_KEYS.append(making_key())
+            return SIGNING_KEYS[-1]
+        SIGNING_KEYS.append(SIGNING_KEYS.pop(0))
+        return SIGNING_KEYS[-1]
+
+    making_key = certificates.new_key
+    monkeypatch.setattr(certificates, "new_key", pooled)
 
 
 def create_user(db, username, password, role, organisation=None, **options):

@@ -14,6 +14,12 @@ from screening.protection import audit
 
 # The actions the trail must know, as the other parts of the app call them.
 EXPECTED_ACTIONS = {
+    "check_document",
+    "trust_installation",
+    "rotate_signing_key",
+    "import_referral",
+    "view_received",
+    "received_followup",
     "export_stats",
     "note",
     "followup",

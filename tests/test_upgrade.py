@@ -9,6 +9,7 @@ stopped case and a draft. ``database-m007.key`` is its (fake) encryption key.
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -53,7 +54,7 @@ def test_every_migration_is_applied_once_and_the_data_is_all_there(upgraded):
     assert migrations.pending(db) == []
     applied = [row["name"] for row in db.query("select name from _sqlite_migrations order by id")]
     assert applied[:7] == [m.name for m in migrations._migrations][:7]
-    assert applied[-1] == "m008_organisation_of_a_case"
+    assert applied[-2:] == ["m008_organisation_of_a_case", "m009_referrals_that_travel"]
     counts = {table: db[table].count for table in ("users", "screenings", "answers", "referrals", "notes", "audit")}
     assert counts["users"] == 4
     assert counts["screenings"] == 3
@@ -121,3 +122,18 @@ def test_the_stopped_case_goes_on_and_the_draft_resumes(upgraded):
     assert "/q/" in resumed.headers["Location"]
     draft = officer.client.post(f"/s/{references['draft']}/resume")
     assert "/q/" in draft.headers["Location"]
+
+
+def test_the_upgrade_gives_the_earlier_referral_its_own_random_id_and_its_document_is_signed(upgraded, tmp_path):
+    app, db = upgraded
+    referral = next(
+        db.query("select r.id, r.uid, s.reference from referrals r join screenings s on s.id = r.screening_id")
+    )
+    assert re.fullmatch(r"[0-9a-f]{32}", referral["uid"])
+    result = app.test_cli_runner().invoke(
+        args=["referral", "pdf", referral["reference"], "-o", str(tmp_path / "referral.pdf")]
+    )
+    assert result.exit_code == 0, result.output
+    verified = app.test_cli_runner().invoke(args=["referral", "verify", str(tmp_path / "referral.pdf")])
+    assert verified.exit_code == 0, verified.output
+    assert f'"referral_id": "{referral["uid"]}"' in verified.output

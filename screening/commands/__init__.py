@@ -6,6 +6,7 @@ Whoever runs them is the machine's owner; the audit trail names them as the shel
 
 def init_app(app):
     """Register every command group."""
+    from screening.commands import exchange  # noqa: F401 - adds its commands to the referral group
     from screening.commands.audit import audit_cli
     from screening.commands.data import data_cli
     from screening.commands.demo import demo_cli

@@ -9,9 +9,9 @@ from screening.db.connection import get_db
 from screening.db.references import normalise_reference
 from screening.i18n.languages import supported
 from screening.protection.audit import Actor
-from screening.referral import documents, referrals
+from screening.referral import documents, referrals, signing
 
-referral_cli = AppGroup("referral", help="Print referral documents.")
+referral_cli = AppGroup("referral", help="Print, verify and import signed referral documents.")
 
 
 def _pick_referral(db, screening, to):
@@ -43,9 +43,17 @@ def referral_pdf_command(reference, lang, output, to, info, paper):
     if lang is not None and lang not in supported():
         codes = ", ".join(supported())
         raise click.ClickException(_("Unknown language %(lang)s; choose one of: %(codes)s", lang=lang, codes=codes))
-    _name, data = documents.build(
-        db, Actor.shell(), screening, referral, "info" if info else "referral", lang=lang, paper=paper, via="cli"
-    )
+    try:
+        _name, data = documents.build(
+            db, Actor.shell(), screening, referral, "info" if info else "referral", lang=lang, paper=paper, via="cli"
+        )
+    except signing.SigningError:
+        raise click.ClickException(
+            _(
+                "The document cannot be signed: this installation's signing key is missing. Restore signing.pem "
+                "from your backup, or make a new key with: flask --app wsgi referral rotate-signing-key"
+            )
+        ) from None
     with open(output, "wb") as handle:
         handle.write(data)
     click.echo(output)

@@ -74,6 +74,13 @@ ACTIONS = {
     "link": _l("Linked a case to an earlier screening"),
     "erase": _l("Erased a person's identifying data on request"),
     "purge": _l("Erased identifying data past the retention period"),
+    # Referrals between installations
+    "check_document": _l("Checked the signature of a document"),
+    "trust_installation": _l("Trusted another installation's signing certificate"),
+    "rotate_signing_key": _l("Made a new signing key for this installation"),
+    "import_referral": _l("Imported a referral received from another installation"),
+    "view_received": _l("Opened a received referral"),
+    "received_followup": _l("Recorded the follow-up of a received referral"),
     # The directory of services
     "directory_change": _l("Changed the directory of services"),
     "export_csv": _l("Exported the directory as CSV"),

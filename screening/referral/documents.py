@@ -5,7 +5,8 @@ language unless another is chosen, with the referral attached as JSON), and the
 person's "information for you" sheet (in the interview language). Printing one
 is recorded on the case (``exports``: who, when, what, for whom, in which
 language, from where) and in the audit trail, in one transaction. The referring
-officer printed on a referral is the one who made it, whoever prints it.
+officer printed on a referral is the one who made it, whoever prints it. Every
+document is signed by the installation (signing.py) as soon as it is rendered.
 """
 
 from screening.accounts import store
@@ -13,7 +14,7 @@ from screening.cases import records
 from screening.db.connection import now, write_transaction
 from screening.i18n.lazy import lazy_gettext as _l
 from screening.protection import audit
-from screening.referral import directory, pdf, person
+from screening.referral import directory, pdf, person, signing
 
 DOCUMENTS = {
     "referral": _l("Referral"),
@@ -38,10 +39,13 @@ def build(db, actor, screening, referral, document, *, lang=None, paper="a4", vi
         details = person.stored(db, screening["id"])
         answers = records.answers(db, screening["id"])
         html = pdf.referral_html(screening, referral, details, answers, officer, lang)
-        data = pdf.render(html, paper, pdf.payload(screening, referral, details, answers, officer))
+        attached = pdf.payload(screening, referral, details, answers, officer)
+        # The referral's own id lets the receiver import it once and acknowledge it (received.py).
+        data = pdf.render(html, paper, {**attached, "referral_id": referral["uid"]})
     else:
         organisation = directory.get_organisation(db, referral["organisation_id"])
         data = pdf.render(pdf.info_html(screening, referral, organisation, lang), paper)
+    data = signing.sign(data)
     with write_transaction(db):
         db["exports"].insert(
             {

@@ -13,7 +13,7 @@ from screening.forms.fields import options
 from screening.forms.referrals import OfficerForm, PersonForm, ReferForm
 from screening.i18n.languages import supported
 from screening.protection.audit import Actor
-from screening.referral import directory, documents, person, referrals
+from screening.referral import directory, documents, person, referrals, signing
 from screening.views import requested
 
 bp = Blueprint("referrals", __name__)
@@ -114,15 +114,19 @@ def _document(reference, referral_id, document):
         abort(404)
     lang = request.args.get("lang")
     paper = request.args.get("paper")
-    name, data = documents.build(
-        db,
-        Actor.web(),
-        screening,
-        referral,
-        document,
-        lang=lang if lang in supported() else None,
-        paper=paper if paper in documents.PAPER else "a4",
-    )
+    try:
+        name, data = documents.build(
+            db,
+            Actor.web(),
+            screening,
+            referral,
+            document,
+            lang=lang if lang in supported() else None,
+            paper=paper if paper in documents.PAPER else "a4",
+        )
+    except signing.SigningError:
+        flash(_("The document cannot be signed: this installation's signing key is missing. Tell the administrator."))
+        return redirect(url_for("cases.case", reference=reference, _anchor="referrals"))
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
