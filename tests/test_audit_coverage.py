@@ -9,11 +9,13 @@ import io
 import json
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 
 from screening.accounts import store
 from screening.cases import records
+from screening.protection import certificates
 from screening.protection.audit import Actor
-from screening.referral import person, referrals
+from screening.referral import acknowledgements, documents, person, referrals
 from tests.conftest import IN_DANGER, PASSWORD, Interview, actor, add_organisation, create_user, refer
 
 NEW_PASSWORD = "violet kayak harbour lantern"
@@ -21,7 +23,8 @@ SAFE = {"danger_now": "no", "controller_nearby": "no", "medical_now": "no", "sel
 CSV = "name,kind,print_language\nEXAMPLE - Imported,shelter,en\n"
 
 # endpoint -> (account, method, path, data, the action it must record). {c} completed case, {d} draft with
-# consent, {n} new draft without consent, {s} stopped case, {r} referral of {c}, {o} organisation, {t} target account.
+# consent, {n} new draft without consent, {s} stopped case, {r} referral of {c}, {o} organisation, {t} target account,
+# {v} the referral of {c} received back from its own signed document, {cert} another installation's certificate.
 POSTS = {
     "auth.login": (None, "/login", {"username": "officer", "password": PASSWORD}, "login"),
     "auth.reauth": ("officer", "/reauth", {"password": PASSWORD}, "reauth"),
@@ -75,6 +78,9 @@ POSTS = {
         {"organisation": "{o}", "priority": "normal", "consent": "yes", "items": "answers"},
         "refer",
     ),
+    "received.import_file": ("admin", "/received/import", {"file": "pdf"}, "import_referral"),
+    "received.accept": ("admin", "/received/trust", {"certificate": "{cert}"}, "trust_installation"),
+    "received.record_followup": ("admin", "/received/{v}/followup", {"status": "received"}, "received_followup"),
     "referrals.account": (
         "officer",
         "/account",
@@ -94,6 +100,7 @@ GETS = [
     ("officer", "/exit", "logout"),
     ("officer", "/?lang=th", "account_change"),
     ("admin", "/directory/export.csv", "export_csv"),
+    ("admin", "/received/{v}", "view_received"),
 ]
 
 
@@ -118,7 +125,20 @@ def world(app, db, users):
     records.record_consent(db, officer, stopped, True)
     records.end(db, officer, stopped, records.STOPPED, stop_reason="distress")
     fresh = records.create(db, officer, "Poipet", "en", "none")
+    with app.test_request_context():
+        document = documents.build(db, Actor.shell(), completed, referral, "referral")[1]
+        imported = acknowledgements.import_file(db, Actor.shell(), None, document, "")
+        another = records.create(db, officer, "Poipet", "en", "none")
+        records.record_consent(db, officer, another, True)
+        records.end(db, officer, another, records.COMPLETED)
+        another = records.find(db, another["reference"])
+        second = refer(db, another, organisation, users["officer"])
+        to_import = documents.build(db, Actor.shell(), another, second, "referral")[1]
+    other = certificates.new_material("EXAMPLE - Another installation").certificate
     return {
+        "pdf": to_import,
+        "v": imported.received_id,
+        "cert": other.public_bytes(serialization.Encoding.PEM).decode(),
         "c": completed["reference"],
         "d": draft["reference"],
         "s": stopped["reference"],
@@ -153,6 +173,8 @@ def test_every_post_route_records_what_it_did_in_the_audit_trail(app, db, world,
     form = {key: value.format(**world) for key, value in data.items()}
     if form.get("file") == "csv":
         form["file"] = (io.BytesIO(CSV.encode()), "directory.csv")
+    elif form.get("file") == "pdf":
+        form["file"] = (io.BytesIO(world["pdf"]), "referral.pdf")
     response = client.post(path.format(**world), data=form, content_type="multipart/form-data")
     assert response.status_code == 302 or (
         endpoint.endswith(("new_account", "reset_password")) and response.status_code == 200

@@ -3,6 +3,7 @@
 from flask import g, render_template, request, session
 from flask_wtf.csrf import CSRFError
 
+from screening.access import may
 from screening.accounts import store
 from screening.cases.records import STATUSES
 from screening.db.connection import get_db
@@ -12,6 +13,7 @@ from screening.instrument.vocabulary import OUTCOMES_SHORT, PERSON_PHRASES
 from screening.protection.audit import Actor
 from screening.protection.text import visible
 from screening.views import admin, auth, cases, casework, compression, desk, directory, interview, requested, worker
+from screening.views import received as received_views
 from screening.views import referrals as referral_views
 
 
@@ -34,10 +36,10 @@ def init_app(app):
     """Register the id converter, the blueprints, the template helpers and the error pages."""
     requested.init_app(app)
     compression.init_app(app)
-    for module in (admin, auth, cases, casework, desk, directory, interview, referral_views, worker):
+    for module in (admin, auth, cases, casework, desk, directory, interview, referral_views, received_views, worker):
         app.register_blueprint(module.bp)
     app.jinja_env.globals.update(
-        statuses=STATUSES, outcomes_short=OUTCOMES_SHORT, phrases=PERSON_PHRASES, exclusive=EXCLUSIVE
+        may=may, statuses=STATUSES, outcomes_short=OUTCOMES_SHORT, phrases=PERSON_PHRASES, exclusive=EXCLUSIVE
     )
     app.add_template_filter(visible)
     # After the account is loaded (auth.init_app runs first), so the choice can be saved to it.
