@@ -6,7 +6,10 @@ name, contact and date of birth, answers in the officer's own words, the
 officer's concern copied into the evidence, written reasons for referrals
 without consent and for declined referrals, and caseworkers' notes. The answers
 by choice, the indicators, the assessment and the outcome stay, so that
-statistics still add up. ``erase`` does the same at once for one case, when the
+statistics still add up. A referral received from another installation is
+purged the same way once it was declined or closed (or left without any
+follow-up) more than the retention period ago: what the person shared goes, the
+codes of its follow-up stay. ``erase`` does the same at once for one case, when the
 person asks.
 
 Nothing marks a case as purged: a case is purged when nothing registered remains,
@@ -86,11 +89,36 @@ def _ended_before(db, cutoff):
     return [row for row in rows if row["ended_at"] and _moment(row["ended_at"]) < cutoff]
 
 
+def _received_ended_before(db, cutoff):
+    """Return the ids of received referrals declined or closed before ``cutoff``, or left without follow-up since."""
+    rows = db.query(
+        "select c.id, case when c.status in ('declined', 'closed') "
+        "then (select max(e.at) from received_events e where e.received_id = c.id) "
+        "when c.status = 'sent' then c.imported_at end as ended_at from received_cases c order by c.id"
+    )
+    return [row["id"] for row in rows if row["ended_at"] and _moment(row["ended_at"]) < cutoff]
+
+
+def _purge_received(db, cutoff, summary, actor):
+    """Erase the received referrals past retention (inside the caller's transaction), adding to ``summary``."""
+    for received_id in _received_ended_before(db, cutoff):
+        if summary["dry_run"]:
+            found = identifying.present(db, received_id, crypto.decrypt, "received")
+        else:
+            found = identifying.erase(db, received_id, crypto.decrypt, crypto.encrypt, "received")
+        if found:
+            summary["received"] += 1
+            _add(summary["erased"], found)
+            if not summary["dry_run"]:
+                audit.record(db, "purge", actor, detail={"received": received_id, "erased": found})
+
+
 def purge(db, days=None, dry_run=False, today=None, *, actor):
     """Erase the identifying data of cases ended more than ``days`` ago; return a summary.
 
     The summary: "days", "cutoff", "cases" (how many had something to erase), "references",
-    "erased" (counts by kind, see KINDS), "dry_run" and "log_cleared". A dry run changes nothing.
+    "erased" (counts by kind, see KINDS), "received" (received referrals erased), "dry_run" and
+    "log_cleared". A dry run changes nothing.
     """
     days = retention_days() if days is None else days
     if days < 1:
@@ -98,12 +126,14 @@ def purge(db, days=None, dry_run=False, today=None, *, actor):
     cutoff = cutoff_for(days, today)
     db.execute("PRAGMA secure_delete = ON")
     summary = {"days": days, "cutoff": cutoff.isoformat(), "references": [], "erased": {}, "dry_run": dry_run}
+    summary["received"] = 0
     if dry_run:
         for screening in _ended_before(db, cutoff):
             found = identifying_data(db, screening["id"])
             if found:
                 summary["references"].append(screening["reference"])
                 _add(summary["erased"], found)
+        _purge_received(db, cutoff, summary, actor)
         summary.update(cases=len(summary["references"]), log_cleared=None)
         return summary
     with write_transaction(db):
@@ -113,8 +143,10 @@ def purge(db, days=None, dry_run=False, today=None, *, actor):
                 summary["references"].append(screening["reference"])
                 _add(summary["erased"], found)
                 audit.record(db, "purge", actor, reference=screening["reference"], detail={"erased": found})
+        _purge_received(db, cutoff, summary, actor)
         summary["cases"] = len(summary["references"])
-        audit.record(db, "purge", actor, detail={"days": days, "cases": summary["cases"], **summary["erased"]})
+        detail = {"days": days, "cases": summary["cases"], "received": summary["received"], **summary["erased"]}
+        audit.record(db, "purge", actor, detail=detail)
     summary["log_cleared"] = _clear_log(db)
     return summary
 
