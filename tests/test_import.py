@@ -110,6 +110,7 @@ def test_the_received_case_holds_exactly_what_the_person_agreed_to_share_and_it_
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert NAME in page
+    assert "Cambodia" in page  # the nationality shared, in the reader's language
     assert CONTACT not in page
     assert "Not shared" in page
     assert "Urgent: within 72 hours" in page

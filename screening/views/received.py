@@ -14,6 +14,8 @@ from screening.accounts.auth import reauth_redirect, requires
 from screening.db.connection import get_db
 from screening.forms.casework import FollowupForm
 from screening.forms.received import ImportDocumentForm, TrustForm
+from screening.instrument import questionnaire
+from screening.instrument.explain import answer_text
 from screening.instrument.vocabulary import SERVICES
 from screening.protection import certificates
 from screening.protection.audit import Actor
@@ -125,10 +127,13 @@ def case(received_id):
     db = get_db()
     found = _received(received_id)
     received.opened(db, Actor.web(), found)
+    document = found["document"] or {}
+    nationality = (document.get("person") or {}).get("nationality")
     return render_template(
         "received/case.html",
         case=found,
-        document=found["document"] or {},
+        document=document,
+        nationality=nationality_text(nationality),
         events=received.events(db, received_id),
         next_steps=followup.allowed(found["status"]),
         followup_statuses=followup.STATUSES,
@@ -138,6 +143,16 @@ def case(received_id):
         services=SERVICES,
         spaced=certificates.spaced,
     )
+
+
+def nationality_text(code):
+    """Return a nationality code as the question bank names it, in the interface's language; the code if unknown."""
+    if not isinstance(code, str):
+        return None
+    try:
+        return answer_text(questionnaire.FACTS["nationality"], code)[0]
+    except (KeyError, IndexError, TypeError, ValueError):
+        return code
 
 
 @bp.route("/<id:received_id>/followup", methods=["POST"])
