@@ -331,3 +331,14 @@ def test_a_received_referral_still_followed_up_is_not_purged(app, db, sent, rece
     other_db.conn.commit()
     assert other.test_cli_runner().invoke(args=["data", "purge"]).exit_code == 0
     assert next(other_db.query("select contents from received_cases"))["contents"] is not None
+
+
+def test_a_file_too_large_or_missing_is_explained_on_the_page_and_nothing_changes(receiver):
+    other, other_db = receiver
+    client = logged_in(other, "caseworker")
+    large = upload(client, b"%PDF-1.7\n" + b"0" * (signing.MAX_BYTES + 1))
+    assert large.status_code == 200
+    assert "The file must be smaller than 1 MB" in large.get_data(as_text=True)
+    missing = client.post("/received/import", data={}, content_type="multipart/form-data")
+    assert "Choose the PDF file you received" in missing.get_data(as_text=True)
+    assert other_db["received_cases"].count == 0

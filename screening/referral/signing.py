@@ -41,8 +41,8 @@ from screening.protection import certificates
 
 FIELD = "Signature"
 ATTACHMENT = "referral.json"
-# A referral is a few hundred kilobytes at most; anything far larger is not one of ours.
-MAX_BYTES = 5 * 1024 * 1024
+# A referral is under 300 kB; anything far larger is not one of ours (and a request stops at 2 MB).
+MAX_BYTES = 1024 * 1024
 # Room kept for the signature, in hex digits: ours takes about 3,800 (a 64-byte Thai name: 4,200).
 # Given, not estimated: pyHanko's estimate builds the whole signature a second time.
 SIGNATURE_HEX_DIGITS = 8192
