@@ -166,6 +166,7 @@ def changed_byte(data):
         ("no referral attached", "carries no referral of this app"),
         ("another version", "another version of the app"),
         ("an incomplete referral", "incomplete or damaged"),
+        ("a referral of the wrong shape", "incomplete or damaged"),
     ],
 )
 def test_a_damaged_unsigned_or_foreign_file_gets_a_clear_message_and_changes_nothing(
@@ -185,6 +186,9 @@ def test_a_damaged_unsigned_or_foreign_file_gets_a_clear_message_and_changes_not
         "no referral attached": referral_pdf(app, db, sent, "info"),
         "another version": signed_with_attachment(app, {"format": "trafficking-screening-referral/2"}),
         "an incomplete referral": signed_with_attachment(app, {"format": "trafficking-screening-referral/1"}),
+        "a referral of the wrong shape": signed_with_attachment(
+            app, {**signing.verify(good).attachment, "person": ["a list", "not a record"]}
+        ),
     }
     before = other_db["audit"].count
     response = upload(client, files[what])

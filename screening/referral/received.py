@@ -95,8 +95,32 @@ def checked(db, actor, data):
     return report, document
 
 
+def _well_formed(document):
+    """Return whether the parts a received case shows have the shapes the referral format gives them."""
+    person = document.get("person", {})
+    consent = document.get("consent", {})
+    officer = document.get("referring_officer", {})
+    services = document.get("services_requested", [])
+    texts = (str, type(None))
+    return (
+        isinstance(person, dict)
+        and all(isinstance(value, texts) for value in person.values())
+        and isinstance(consent, dict)
+        and isinstance(consent.get("shared_items", []), list)
+        and all(isinstance(item, str) for item in consent.get("shared_items", []))
+        and isinstance(officer, dict)
+        and all(isinstance(value, texts) for value in officer.values())
+        and isinstance(services, list)
+        and all(isinstance(service, str) for service in services)
+        and isinstance(document.get("assessment", {}), dict)
+        and isinstance(document.get("receiving_organisation"), texts)
+    )
+
+
 def import_referral(db, actor, report, document, organisation):
     """Create the received case of a checked referral document, once per organisation; return Imported."""
+    if not _well_formed(document):
+        raise ImportRefused(_l("The referral attached to this document is incomplete or damaged."))
     uid = document.get("referral_id")
     if not isinstance(uid, str) or not UID.fullmatch(uid):
         raise ImportRefused(_l("The referral attached to this document is incomplete or damaged."))
