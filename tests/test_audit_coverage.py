@@ -81,6 +81,7 @@ POSTS = {
     "received.import_file": ("admin", "/received/import", {"file": "pdf"}, "import_referral"),
     "received.accept": ("admin", "/received/trust", {"certificate": "{cert}"}, "trust_installation"),
     "received.record_followup": ("admin", "/received/{v}/followup", {"status": "received"}, "received_followup"),
+    "received.erase": ("admin", "/received/{v}/erase", {"confirm": "y"}, "erase"),
     "referrals.account": (
         "officer",
         "/account",

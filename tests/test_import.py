@@ -346,3 +346,23 @@ def test_a_file_too_large_or_missing_is_explained_on_the_page_and_nothing_change
     missing = client.post("/received/import", data={}, content_type="multipart/form-data")
     assert "Choose the PDF file you received" in missing.get_data(as_text=True)
     assert other_db["received_cases"].count == 0
+
+
+def test_on_the_persons_request_a_received_referral_is_erased_after_the_password_again(
+    app, db, sent, receiver, tmp_path, monkeypatch
+):
+    other, other_db = receiver
+    acknowledged(app, db, sent, receiver, tmp_path, ("declined", "No bed free tonight."))
+    client = logged_in(other, "caseworker")
+    refused = client.post("/received/1/erase", data={})
+    assert "Confirm that the person asked for it" in refused.get_data(as_text=True)
+    assert next(other_db.query("select contents from received_cases"))["contents"] is not None
+    assert client.post("/received/1/erase", data={"confirm": "y"}).status_code == 302
+    row = next(other_db.query("select * from received_cases"))
+    assert row["contents"] is None
+    assert row["status"] == "declined"
+    assert next(other_db.query("select reason from received_events"))["reason"] is None
+    assert NAME.encode() not in other.config["SCREENING_DATABASE"].read_bytes()
+    entry = next(other_db.query("select * from audit where action = 'erase'"))
+    assert json.loads(entry["detail"])["received"] == row["id"]
+    assert logged_in(other, "stranger").get("/received/1/erase").status_code == 404

@@ -165,3 +165,13 @@ def erase(db, actor, screening_id):
         audit.record(db, "erase", actor, reference=rows[0]["reference"], detail={"erased": found})
     _clear_log(db)
     return found
+
+
+def erase_received(db, actor, received_id):
+    """Erase what a received referral shared (and the reasons given on it) now, at the person's request; audited."""
+    db.execute("PRAGMA secure_delete = ON")
+    with write_transaction(db):
+        found = identifying.erase(db, received_id, crypto.decrypt, crypto.encrypt, "received")
+        audit.record(db, "erase", actor, detail={"received": received_id, "erased": found})
+    _clear_log(db)
+    return found

@@ -12,12 +12,12 @@ from flask_babel import gettext as _
 from screening.access import may, organisation_of
 from screening.accounts.auth import reauth_redirect, requires
 from screening.db.connection import get_db
-from screening.forms.casework import FollowupForm
+from screening.forms.casework import EraseForm, FollowupForm
 from screening.forms.received import ImportDocumentForm, TrustForm
 from screening.instrument import questionnaire
 from screening.instrument.explain import answer_text
 from screening.instrument.vocabulary import SERVICES
-from screening.protection import certificates
+from screening.protection import certificates, retention
 from screening.protection.audit import Actor
 from screening.referral import acknowledgements, followup, received, signing, trust
 from screening.referral.referrals import ITEMS, PRIORITIES
@@ -171,6 +171,22 @@ def record_followup(received_id):
         except followup.IllegalTransition as exc:
             flash(str(exc))
     return redirect(url_for("received.case", received_id=received_id, _anchor="followup"))
+
+
+@bp.route("/<id:received_id>/erase", methods=["GET", "POST"])
+@requires("receive")
+def erase(received_id):
+    """Erase what the person shared in a received referral, on their request, after the password again."""
+    found = _received(received_id)
+    asked = reauth_redirect(url_for("received.erase", received_id=received_id))
+    if asked:
+        return asked
+    form = EraseForm()
+    if form.validate_on_submit():
+        retention.erase_received(get_db(), Actor.web(), received_id)
+        flash(_("What the person shared in this referral is erased. Its follow-up stays."))
+        return redirect(url_for("received.case", received_id=received_id))
+    return render_template("received/erase.html", case=found, form=form)
 
 
 @bp.route("/<id:received_id>/acknowledgement.pdf")
