@@ -366,3 +366,6 @@ def test_on_the_persons_request_a_received_referral_is_erased_after_the_password
     entry = next(other_db.query("select * from audit where action = 'erase'"))
     assert json.loads(entry["detail"])["received"] == row["id"]
     assert logged_in(other, "stranger").get("/received/1/erase").status_code == 404
+    no_ack = client.get("/received/1/acknowledgement.pdf")
+    assert no_ack.status_code == 302
+    assert "can no longer be made" in client.get(no_ack.headers["Location"]).get_data(as_text=True)

@@ -51,7 +51,8 @@ def build(db, actor, received_case, paper="a4"):
     Raise NothingToAcknowledge when nothing has been acknowledged yet.
     """
     steps = received.events(db, received_case["id"])
-    if received_case["status"] not in followup.ACKNOWLEDGING or not steps:
+    # Once erased, the referral no longer says which organisation it was sent to: the sender could not match it.
+    if received_case["document"] is None or received_case["status"] not in followup.ACKNOWLEDGING or not steps:
         raise NothingToAcknowledge(received_case["id"])
     attached = payload(received_case, steps[-1])
     html = render_template(

@@ -200,6 +200,9 @@ def acknowledgement(received_id):
     try:
         name, data = acknowledgements.build(get_db(), Actor.web(), found)
     except acknowledgements.NothingToAcknowledge:
+        if found["document"] is None:
+            flash(_("What this referral carried was erased: an acknowledgement can no longer be made for it."))
+            return redirect(url_for("received.case", received_id=received_id, _anchor="followup"))
         flash(_("Record that the referral was received, accepted or declined first."))
         return redirect(url_for("received.case", received_id=received_id, _anchor="followup"))
     except signing.SigningError:
