@@ -16,6 +16,7 @@ from screening.protection import audit
 EXPECTED_ACTIONS = {
     "check_document",
     "trust_installation",
+    "untrust_installation",
     "rotate_signing_key",
     "import_referral",
     "view_received",

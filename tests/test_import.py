@@ -369,3 +369,22 @@ def test_on_the_persons_request_a_received_referral_is_erased_after_the_password
     no_ack = client.get("/received/1/acknowledgement.pdf")
     assert no_ack.status_code == 302
     assert "can no longer be made" in client.get(no_ack.headers["Location"]).get_data(as_text=True)
+
+
+def test_an_installation_no_longer_trusted_is_refused_again_and_the_change_is_audited(
+    app, db, sent, receiver, tmp_path
+):
+    other, other_db = receiver
+    path = tmp_path / "referral.pdf"
+    path.write_bytes(referral_pdf(app, db, sent))
+    trust_from_shell(other, path)
+    runner = other.test_cli_runner()
+    listed = runner.invoke(args=["referral", "trusted"]).output
+    spaced = certificates.spaced(signing.verify(path.read_bytes()).fingerprint)
+    assert spaced in listed
+    assert runner.invoke(args=["referral", "untrust", spaced]).exit_code == 0
+    assert runner.invoke(args=["referral", "untrust", spaced]).exit_code == 1
+    refused = runner.invoke(args=["referral", "import", str(path), "--organisation", RECEIVER_ORG])
+    assert "not trusted yet" in refused.output
+    assert other_db["received_cases"].count == 0
+    assert "untrust_installation" in [r["action"] for r in other_db.query("select action from audit")]

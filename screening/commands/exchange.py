@@ -1,4 +1,4 @@
-"""``flask referral verify / import / trust / trusted / rotate-signing-key``: signed documents between installations.
+"""``flask referral verify / import / trust / untrust / trusted / rotate-signing-key``: signed documents, installations.
 
 Thin over trust.py and received.py, like the web pages; the shell's user is the
 actor in the audit trail.
@@ -145,6 +145,15 @@ def trust_command(file, yes):
         click.confirm(_("Is this the fingerprint the sender read out to you?"), abort=True)
     trust.accept(get_db(), Actor.shell(), report.verification.certificate_pem)
     click.echo(_("Trusted: %(subject)s.", subject=report.verification.subject))
+
+
+@referral_cli.command("untrust")
+@click.argument("fingerprint")
+def untrust_command(fingerprint):
+    """Stop trusting the installation with this certificate FINGERPRINT (as `referral trusted` lists it)."""
+    if not trust.remove(get_db(), Actor.shell(), fingerprint):
+        raise click.ClickException(_("No trusted installation has this fingerprint."))
+    click.echo(_("No longer trusted: its documents are refused until an administrator accepts it again."))
 
 
 @referral_cli.command("trusted")

@@ -77,6 +77,7 @@ ACTIONS = {
     # Referrals between installations
     "check_document": _l("Checked the signature of a document"),
     "trust_installation": _l("Trusted another installation's signing certificate"),
+    "untrust_installation": _l("Stopped trusting another installation's signing certificate"),
     "rotate_signing_key": _l("Made a new signing key for this installation"),
     "import_referral": _l("Imported a referral received from another installation"),
     "view_received": _l("Opened a received referral"),

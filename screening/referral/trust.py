@@ -114,6 +114,18 @@ def accept(db, actor, pem):
     return fingerprint
 
 
+def remove(db, actor, fingerprint):
+    """Stop trusting an installation (its key was stolen, or replaced); return whether it was trusted. Audited."""
+    wanted = "".join(fingerprint.split()).replace(":", "").lower()
+    with write_transaction(db):
+        row = next(db.query("select name from trusted_installations where fingerprint = ?", [wanted]), None)
+        if row is None:
+            return False
+        db.execute("delete from trusted_installations where fingerprint = ?", [wanted])
+        audit.record(db, "untrust_installation", actor, detail={"fingerprint": wanted, "installation": row["name"]})
+    return True
+
+
 def installations(db):
     """Return the trusted installations, newest first."""
     return list(db.query("select * from trusted_installations order by accepted_at desc, fingerprint"))
