@@ -17,7 +17,8 @@ from screening.cases import records as cases
 from screening.referral import person
 from tests.conftest import IN_DANGER, SCAM_COMPOUND, Interview, actor, add_organisation, refer
 
-SIX_SCRIPTS = "Somchai สมชาย ສົມຊາຍ សុខា မောင်မောင် 王小明"
+# 喆 is outside GB 2312: it comes from the full Chinese face, the fallback font.
+SIX_SCRIPTS = "Somchai สมชาย ສົມຊາຍ សុខា မောင်မောင် 王小喆"
 LONG_NOTE = (
     "Met at the bus station at night with two other young women; she says an agent kept her passport "
     "and that she owes him a debt she cannot repay. She asked twice whether the police will send her home. "

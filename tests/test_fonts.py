@@ -88,3 +88,10 @@ def test_the_printed_chinese_font_numbers_each_glyphs_cid_as_the_glyph_itself(we
     assert all(name == f"cid{gid:05d}" for gid, name in enumerate(charset[1:], 1))
     cmap = font.getBestCmap()
     assert {ord(c) for c in "国籍中文转介"} <= set(cmap)
+
+
+def test_the_full_chinese_face_for_rare_characters_numbers_its_cids_as_its_glyphs_too():
+    font = TTFont(str(cjk_path(400, full=True)), lazy=True)
+    charset = font["CFF "].cff.topDictIndex[0].charset
+    assert all(name == f"cid{gid:05d}" for gid, name in enumerate(charset[1:], 1))
+    assert ord("喆") in font.getBestCmap(), "a name's character outside GB 2312"
