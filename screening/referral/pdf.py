@@ -26,7 +26,7 @@ from screening.i18n.lazy import lazy_gettext as _l
 from screening.instrument import questionnaire
 from screening.instrument.explain import answer_text, explain
 from screening.instrument.vocabulary import SERVICES
-from screening.referral.pdf_text import install_actual_text, segment_html
+from screening.referral.pdf_text import claim_conformance, glyphs_without_text, install_actual_text, segment_html
 from screening.referral.referrals import BASES, DEADLINE_HOURS, ITEMS, PRIORITIES, deadline
 
 TEMPLATES = TEMPLATES_DIR / "pdf"
@@ -206,33 +206,8 @@ def _finish(_document, pdf):
         unique = list(dict.fromkeys(listed))
         listed.clear()
         listed.extend(unique)
-    if _glyphs_without_text(pdf):
-        _claim_conformance(pdf, b"B")
-
-
-# A ToUnicode entry that maps a glyph to no text: WeasyPrint writes one for each glyph but
-# the last of a cluster drawn with several (a Khmer vowel in two parts, a Burmese medial).
-# The text still reads right (pdf_text.install_actual_text), but PDF/A level U wants every
-# glyph mapped, so such a document claims level B, as it truly is.
-EMPTY_MAPPING = re.compile(rb"^<[0-9a-f]+> <>$")
-
-
-def _glyphs_without_text(pdf):
-    for item in pdf.objects:
-        if isinstance(item, dict) and item.get("Type") == "/Font" and "ToUnicode" in item:
-            mapping = pdf.objects[int(item["ToUnicode"].split()[0])]
-            if any(isinstance(line, bytes) and EMPTY_MAPPING.match(line) for line in mapping.stream):
-                return True
-    return False
-
-
-def _claim_conformance(pdf, level):
-    metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
-    xml = b"".join(metadata.stream)
-    claimed = re.sub(rb'conformance="[ABU]"', b'conformance="' + level + b'"', xml)
-    if claimed == xml and b'conformance="' + level + b'"' not in xml:
-        raise RuntimeError("the PDF/A conformance level was not found in the metadata")
-    metadata.stream[:] = [claimed]
+    if glyphs_without_text(pdf):
+        claim_conformance(pdf, b"B")
 
 
 def layout(html, paper="a4"):

@@ -1,7 +1,6 @@
-"""Line-break opportunities for Khmer, Lao and Burmese in the copy of a document sent to WeasyPrint,
-and text that a computer can read back from Thai, Lao, Khmer and Burmese documents.
+"""Printed text in the scripts WeasyPrint needs help with: Khmer, Lao and Burmese line breaks; text that reads back.
 
-Khmer, Lao and Burmese write words without spaces. Browsers break their lines
+Line breaks. Khmer, Lao and Burmese write words without spaces. Browsers break their lines
 with dictionaries; WeasyPrint (through Pango) breaks Thai but not Khmer, Lao or
 Burmese, whose lines then run out of their cells. ICU's line breaker finds the
 word boundaries; a zero-width space goes in at each, only in the HTML handed to
@@ -17,6 +16,9 @@ span whose /ActualText is the run's own text, without the zero-width spaces
 (PDF 1.7, 14.9.4): poppler, MuPDF, Acrobat and screen readers take it instead
 of the glyphs' mapping. ``install_actual_text`` wraps WeasyPrint's text drawing
 once; the span is plain marked content, allowed in PDF/A.
+
+PDF/A level. A document claims level U (every glyph maps to text) only when it
+does; otherwise level B.
 """
 
 import re
@@ -99,3 +101,30 @@ def install_actual_text():
 
     draw_text.actual_text = True
     draw.draw_text = draw_text
+
+
+# A ToUnicode entry that maps a glyph to no text: WeasyPrint writes one for each glyph but
+# the last of a cluster drawn with several (a Khmer vowel in two parts, a Burmese medial).
+# The text still reads right (install_actual_text), but PDF/A level U wants every
+# glyph mapped, so such a document claims level B, as it truly is.
+EMPTY_MAPPING = re.compile(rb"^<[0-9a-f]+> <>$")
+
+
+def glyphs_without_text(pdf):
+    """Return whether a PDF being written maps some glyph to no text."""
+    for item in pdf.objects:
+        if isinstance(item, dict) and item.get("Type") == "/Font" and "ToUnicode" in item:
+            mapping = pdf.objects[int(item["ToUnicode"].split()[0])]
+            if any(isinstance(line, bytes) and EMPTY_MAPPING.match(line) for line in mapping.stream):
+                return True
+    return False
+
+
+def claim_conformance(pdf, level):
+    """Set the PDF/A conformance level (b"B" or b"U") that the metadata of a PDF being written claims."""
+    metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
+    xml = b"".join(metadata.stream)
+    claimed = re.sub(rb'conformance="[ABU]"', b'conformance="' + level + b'"', xml)
+    if claimed == xml and b'conformance="' + level + b'"' not in xml:
+        raise RuntimeError("the PDF/A conformance level was not found in the metadata")
+    metadata.stream[:] = [claimed]
