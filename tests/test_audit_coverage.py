@@ -138,7 +138,7 @@ def world(app, db, users):
     other = certificates.new_material("EXAMPLE - Another installation").certificate
     return {
         "pdf": to_import,
-        "v": imported.received_id,
+        "v": imported.key,
         "cert": other.public_bytes(serialization.Encoding.PEM).decode(),
         "c": completed["reference"],
         "d": draft["reference"],

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 
 import pytest
 
@@ -213,6 +214,8 @@ def test_received_cases_are_seen_only_by_the_caseworkers_of_the_organisation_tha
     case_url = response.headers["Location"]
     assert logged_in(other, "boss").get(case_url).status_code == 200
     assert sent[0]["reference"] in logged_in(other, "boss").get("/received/").get_data(as_text=True)
+    assert re.fullmatch(r"/received/[A-Za-z0-9_-]{22}", case_url), "a random address, not a count"
+    assert logged_in(other, "boss").get("/received/1").status_code == 404
     stranger = logged_in(other, "stranger")
     assert stranger.get(case_url).status_code == 404
     assert sent[0]["reference"] not in stranger.get("/received/").get_data(as_text=True)
@@ -322,7 +325,7 @@ def test_a_received_referral_declined_long_ago_is_purged_and_its_follow_up_codes
     assert (row["status"], row["priority"]) == ("declined", "urgent")
     assert next(other_db.query("select reason from received_events"))["reason"] is None
     assert NAME.encode() not in other.config["SCREENING_DATABASE"].read_bytes()
-    page = logged_in(other, "caseworker").get(f"/received/{row['id']}")
+    page = logged_in(other, "caseworker").get(f"/received/{row['key']}")
     assert page.status_code == 200
     assert "What identified the person was erased" in page.get_data(as_text=True)
 
@@ -354,10 +357,11 @@ def test_on_the_persons_request_a_received_referral_is_erased_after_the_password
     other, other_db = receiver
     acknowledged(app, db, sent, receiver, tmp_path, ("declined", "No bed free tonight."))
     client = logged_in(other, "caseworker")
-    refused = client.post("/received/1/erase", data={})
+    key = next(other_db.query("select key from received_cases"))["key"]
+    refused = client.post(f"/received/{key}/erase", data={})
     assert "Confirm that the person asked for it" in refused.get_data(as_text=True)
     assert next(other_db.query("select contents from received_cases"))["contents"] is not None
-    assert client.post("/received/1/erase", data={"confirm": "y"}).status_code == 302
+    assert client.post(f"/received/{key}/erase", data={"confirm": "y"}).status_code == 302
     row = next(other_db.query("select * from received_cases"))
     assert row["contents"] is None
     assert row["status"] == "declined"
@@ -365,8 +369,8 @@ def test_on_the_persons_request_a_received_referral_is_erased_after_the_password
     assert NAME.encode() not in other.config["SCREENING_DATABASE"].read_bytes()
     entry = next(other_db.query("select * from audit where action = 'erase'"))
     assert json.loads(entry["detail"])["received"] == row["id"]
-    assert logged_in(other, "stranger").get("/received/1/erase").status_code == 404
-    no_ack = client.get("/received/1/acknowledgement.pdf")
+    assert logged_in(other, "stranger").get(f"/received/{key}/erase").status_code == 404
+    no_ack = client.get(f"/received/{key}/acknowledgement.pdf")
     assert no_ack.status_code == 302
     assert "can no longer be made" in client.get(no_ack.headers["Location"]).get_data(as_text=True)
 

@@ -168,6 +168,7 @@ NOT_IDENTIFYING = {
     | _all(_STAMP, "referral_created_at", "acknowledge_by", "acknowledged_at", "imported_at")
     | _all(_INSTALLATION, "signer_fingerprint", "signer_name")
     | {
+        "key": "The received case's random address in the app: it says nothing about the person or the count.",
         "organisation": "The organisation that received the case: who may see it.",
         "referral_uid": "The referral's random id, from the sender: it points at the referral, not the person.",
         "sender_reference": "The sender's random case reference: it says nothing about the person.",

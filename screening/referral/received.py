@@ -12,6 +12,7 @@ way, goes to acknowledgements.py. Nothing is changed by a file that is refused.
 
 import json
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,6 +29,9 @@ from screening.referral.referrals import PRIORITIES
 REFERRAL_FORMAT = "trafficking-screening-referral/1"
 ACKNOWLEDGEMENT_FORMAT = "trafficking-screening-acknowledgement/1"
 UID = re.compile(r"[0-9a-f]{32}")
+# A received case's address: 16 random bytes, URL-safe base64.
+KEY_BYTES = 16
+KEY = re.compile(r"[A-Za-z0-9_-]{22}")
 REFERENCE_MAX = 40
 NAME_MAX = 200
 PAGE = 50
@@ -54,6 +58,7 @@ class Imported:
     received_id: int | None = None
     reference: str | None = None
     status: str | None = None
+    key: str | None = None
 
 
 def _moment(value):
@@ -129,6 +134,9 @@ def import_referral(db, actor, report, document, organisation):
         raise ImportRefused(_l("The referral attached to this document is incomplete or damaged."))
     due = document.get("acknowledge_by")
     row = {
+        # The address of the received case in this app: random, like a case reference,
+        # so that it reveals neither the case nor how many cases were received.
+        "key": secrets.token_urlsafe(KEY_BYTES),
         "organisation": organisation or "",
         "referral_uid": uid,
         "signer_fingerprint": report.verification.fingerprint,
@@ -145,24 +153,24 @@ def import_referral(db, actor, report, document, organisation):
     with write_transaction(db):
         found = next(
             db.query(
-                "select id from received_cases where organisation = ? and referral_uid = ?",
+                "select id, key from received_cases where organisation = ? and referral_uid = ?",
                 [row["organisation"], uid],
             ),
             None,
         )
         if found:
-            return Imported("referral", False, found["id"], row["sender_reference"])
+            return Imported("referral", False, found["id"], row["sender_reference"], key=found["key"])
         received_id = db["received_cases"].insert(row).last_pk
         detail = {"received": received_id, "fingerprint": row["signer_fingerprint"], "priority": priority}
         audit.record(db, "import_referral", actor, detail=detail)
-    return Imported("referral", True, received_id, row["sender_reference"])
+    return Imported("referral", True, received_id, row["sender_reference"], key=row["key"])
 
 
 def listed(db, user, page=1):
     """Return a page of the received cases ``user`` sees, unacknowledged first, then newest first."""
     condition, params = received_scope(user)
     sql = (
-        "select id, sender_reference, signer_name, priority, acknowledge_by, status, imported_at "  # noqa: S608
+        "select id, key, sender_reference, signer_name, priority, acknowledge_by, status, imported_at "  # noqa: S608
         f"from received_cases where {condition} "
         "order by status != 'sent', acknowledge_by is null, acknowledge_by, imported_at desc "
         "limit :limit offset :offset"
@@ -170,9 +178,11 @@ def listed(db, user, page=1):
     return list(db.query(sql, {**params, "limit": PAGE, "offset": (page - 1) * PAGE}))
 
 
-def get(db, user, received_id):
-    """Return one received case if ``user`` sees it (its referral decrypted as ``document``), else None."""
-    row = next(db.query("select * from received_cases where id = ?", [received_id]), None)
+def get(db, user, key):
+    """Return the received case at address ``key`` if ``user`` sees it (its referral decrypted as ``document``)."""
+    if not isinstance(key, str) or not KEY.fullmatch(key):
+        return None
+    row = next(db.query("select * from received_cases where key = ?", [key]), None)
     if not can_see_received(user, row):
         return None
     contents = crypto.decrypt(row["contents"])

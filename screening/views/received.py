@@ -39,7 +39,7 @@ def _outcome(outcome):
         flash(_("The referral is imported."))
     else:
         flash(_("This referral was imported before: nothing was changed."))
-    return redirect(url_for("received.case", received_id=outcome.received_id))
+    return redirect(url_for("received.case", key=outcome.key))
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -113,19 +113,19 @@ def index():
     )
 
 
-def _received(received_id):
-    case = received.get(get_db(), g.user, received_id)
+def _received(key):
+    case = received.get(get_db(), g.user, key)
     if case is None:
         abort(404)
     return case
 
 
-@bp.route("/<id:received_id>")
+@bp.route("/<key>")
 @requires("receive")
-def case(received_id):
+def case(key):
     """Show a received referral: what the person agreed to share, the priority, the deadline, the follow-up."""
     db = get_db()
-    found = _received(received_id)
+    found = _received(key)
     received.opened(db, Actor.web(), found)
     document = found["document"] or {}
     nationality = (document.get("person") or {}).get("nationality")
@@ -134,7 +134,7 @@ def case(received_id):
         case=found,
         document=document,
         nationality=nationality_text(nationality),
-        events=received.events(db, received_id),
+        events=received.events(db, found["id"]),
         next_steps=followup.allowed(found["status"]),
         followup_statuses=followup.STATUSES,
         followup_form=FollowupForm(),
@@ -155,11 +155,11 @@ def nationality_text(code):
         return code
 
 
-@bp.route("/<id:received_id>/followup", methods=["POST"])
+@bp.route("/<key>/followup", methods=["POST"])
 @requires("receive")
-def record_followup(received_id):
+def record_followup(key):
     """Record the next step: received, accepted, declined (with a reason) or closed."""
-    found = _received(received_id)
+    found = _received(key)
     form = FollowupForm()
     if not form.validate_on_submit():
         for errors in form.errors.values():
@@ -170,31 +170,31 @@ def record_followup(received_id):
             received.advance(get_db(), Actor.web(), found, form.status.data, reason=form.reason.data)
         except followup.IllegalTransition as exc:
             flash(str(exc))
-    return redirect(url_for("received.case", received_id=received_id, _anchor="followup"))
+    return redirect(url_for("received.case", key=key, _anchor="followup"))
 
 
-@bp.route("/<id:received_id>/erase", methods=["GET", "POST"])
+@bp.route("/<key>/erase", methods=["GET", "POST"])
 @requires("receive")
-def erase(received_id):
+def erase(key):
     """Erase what the person shared in a received referral, on their request, after the password again."""
-    found = _received(received_id)
-    asked = reauth_redirect(url_for("received.erase", received_id=received_id))
+    found = _received(key)
+    asked = reauth_redirect(url_for("received.erase", key=key))
     if asked:
         return asked
     form = EraseForm()
     if form.validate_on_submit():
-        retention.erase_received(get_db(), Actor.web(), received_id)
+        retention.erase_received(get_db(), Actor.web(), found["id"])
         flash(_("What the person shared in this referral is erased. Its follow-up stays."))
-        return redirect(url_for("received.case", received_id=received_id))
+        return redirect(url_for("received.case", key=key))
     return render_template("received/erase.html", case=found, form=form)
 
 
-@bp.route("/<id:received_id>/acknowledgement.pdf")
+@bp.route("/<key>/acknowledgement.pdf")
 @requires("receive")
-def acknowledgement(received_id):
+def acknowledgement(key):
     """Download the signed acknowledgement to send back to the referring installation."""
-    found = _received(received_id)
-    asked = reauth_redirect(url_for("received.acknowledgement", received_id=received_id))
+    found = _received(key)
+    asked = reauth_redirect(url_for("received.acknowledgement", key=key))
     if asked:
         return asked
     try:
@@ -202,10 +202,10 @@ def acknowledgement(received_id):
     except acknowledgements.NothingToAcknowledge:
         if found["document"] is None:
             flash(_("What this referral carried was erased: an acknowledgement can no longer be made for it."))
-            return redirect(url_for("received.case", received_id=received_id, _anchor="followup"))
+            return redirect(url_for("received.case", key=key, _anchor="followup"))
         flash(_("Record that the referral was received, accepted or declined first."))
-        return redirect(url_for("received.case", received_id=received_id, _anchor="followup"))
+        return redirect(url_for("received.case", key=key, _anchor="followup"))
     except signing.SigningError:
         flash(_("The document cannot be signed: this installation's signing key is missing. Tell the administrator."))
-        return redirect(url_for("received.case", received_id=received_id, _anchor="followup"))
+        return redirect(url_for("received.case", key=key, _anchor="followup"))
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -30,6 +30,7 @@ def m009_referrals_that_travel(db):
     db["received_cases"].create(
         {
             "id": int,
+            "key": str,
             "organisation": str,
             "referral_uid": str,
             "signer_fingerprint": str,
@@ -45,10 +46,11 @@ def m009_referrals_that_travel(db):
             "imported_at": str,
         },
         pk="id",
-        not_null={"organisation", "referral_uid", "signer_fingerprint", "status", "imported_at"},
+        not_null={"key", "organisation", "referral_uid", "signer_fingerprint", "status", "imported_at"},
         foreign_keys=[("imported_by", "users", "id")],
     )
     db["received_cases"].create_index(["organisation", "referral_uid"], unique=True)
+    db["received_cases"].create_index(["key"], unique=True)
     db["received_cases"].create_index(["organisation", "status", "imported_at"])
     db["received_events"].create(
         {"id": int, "received_id": int, "status": str, "reason": str, "recorded_by": int, "at": str},
