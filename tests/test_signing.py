@@ -1,5 +1,6 @@
 """Signed documents: every referral and sheet is signed by the installation, a changed byte shows, keys rotate."""
 
+import asyncio
 import io
 import json
 import re
@@ -49,6 +50,19 @@ def test_every_document_is_signed_by_this_installation_and_verifies_unchanged(ap
         own = app.extensions[certificates.EXTENSION].material().fingerprint
     assert report.verification.fingerprint == own
     assert report.verification.signed_at is not None
+
+
+def test_documents_are_signed_and_checked_where_an_event_loop_already_runs(app, db, referred):
+    # pyHanko starts its own asyncio loop; a thread that runs one already (Playwright's,
+    # an asynchronous server) must still sign and verify.
+    async def in_a_running_loop():
+        data = build(app, db, referred)
+        return data, check(app, db, data)
+
+    data, report = asyncio.run(in_a_running_loop())
+    assert report.verification.unchanged
+    assert report.standing == trust.THIS
+    assert data.startswith(b"%PDF")
 
 
 def test_the_signed_referral_carries_its_referral_json_with_the_referrals_own_id(app, db, referred):

@@ -15,9 +15,11 @@ attached ``referral.json``. Whether the signer is this installation, a trusted
 one or unknown is decided by trust.py from the fingerprint.
 """
 
+import asyncio
 import io
 import json
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -111,7 +113,23 @@ def sign(data):
     )
     writer = _MetadataKept(io.BytesIO(data))
     signer = signers.PdfSigner(metadata, signer=_signer())
-    return signer.sign_pdf(writer, in_place=False, bytes_reserved=SIGNATURE_HEX_DIGITS).getvalue()
+    signed = _outside_event_loop(signer.sign_pdf, writer, in_place=False, bytes_reserved=SIGNATURE_HEX_DIGITS)
+    return signed.getvalue()
+
+
+def _outside_event_loop(function, *args, **kwargs):
+    """Call one of pyHanko's blocking functions, which start their own asyncio loop.
+
+    Where this thread already runs a loop (an asynchronous server, or a test
+    process that drove a browser with Playwright first), asyncio.run() refuses
+    to start another: the call then runs in a thread of its own.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 @dataclass(frozen=True)
@@ -170,7 +188,7 @@ def verify(data):
     try:
         certificate = signature.signer_cert
         context = ValidationContext(trust_roots=[certificate], allow_fetching=False)
-        status = validate_pdf_signature(signature, context, skip_diff=True)
+        status = _outside_event_loop(validate_pdf_signature, signature, context, skip_diff=True)
     except (PdfError, ValueError, KeyError, TypeError, IndexError):  # pyHanko's validation errors are ValueErrors
         raise NotVerifiable("damaged") from None
     parsed = x509.load_der_x509_certificate(certificate.dump())
