@@ -194,7 +194,14 @@ def ensure(directory, name):
         _write_new(path, _pem(new_material(name)), KEY_FILE_MODE, replace=False)
     if path.stat().st_mode & 0o077:
         log.warning("%s can be read by other users of this machine; run: chmod 600 %s", path, path)
-    current = parse(path.read_bytes()).certificate
+    # Only the certificate is read here: loading the RSA key checks it, which costs a tenth
+    # of a second at every start; the key is loaded, and checked against the certificate,
+    # when the first document is signed (Holder.material).
+    try:
+        current = x509.load_pem_x509_certificate(path.read_bytes())
+    except ValueError:
+        log.error("%s holds no readable certificate: restore it from your backup", path)
+        return True
     if not issued(directory) or fingerprint(issued(directory)[0]) != fingerprint(current):
         _record(directory, current)
     return True
