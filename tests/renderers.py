@@ -9,6 +9,7 @@ boxed) in another does. ``zbarimg`` and zxing-cpp read the QR code back.
 import re
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from html import unescape
 from pathlib import Path
 
@@ -69,7 +70,8 @@ def page_difference(a, b):
 
 def renderers_disagree(data, dpi=DPI):
     """Return where the renderers disagree: [(page, renderer, share of blocks)]; [] when they agree."""
-    drawn = {renderer: pages(data, renderer, dpi) for renderer in RENDERERS}
+    with ThreadPoolExecutor(max_workers=len(RENDERERS)) as pool:
+        drawn = dict(zip(RENDERERS, pool.map(lambda renderer: pages(data, renderer, dpi), RENDERERS), strict=True))
     reference = drawn["poppler"]
     problems = []
     for renderer in RENDERERS[1:]:
