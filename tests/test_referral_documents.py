@@ -242,18 +242,28 @@ def test_a_long_note_breaks_between_paragraphs_with_its_label_on_every_page(prin
 # Drawn by three renderers; the QR code read back by two readers.
 
 
+# What the renderers draw depends on the fonts and the text, hardly on the paper: every
+# referral of the set on A4, the two longest on Letter too; three sheets on A4, one on Letter.
+DRAWN = [
+    *((key, "a4", "referral") for key in referral_set.CASES),
+    ("everything", "letter", "referral"),
+    ("scripts", "letter", "referral"),
+    *((key, "a4", "sheet") for key in ("urgent", "urgent_no_consent", "child")),
+    ("child", "letter", "sheet"),
+]
+
+
 @pytest.mark.parametrize("lang", LOCALES)
 def test_three_renderers_draw_every_referral_and_sheet_alike_on_a4_and_letter(printed, lang):
     disagreements = {}
-    for key in referral_set.CASES:
-        for paper in PAPERS:
-            documents = {"referral": referral_pdf(printed, key, lang, paper)}
-            if key in ("urgent", "urgent_no_consent", "child"):
-                documents["sheet"] = pdf.render(info_html(printed, key, lang), paper)
-            for name, data in documents.items():
-                found = renderers.renderers_disagree(data)
-                if found:
-                    disagreements[(key, paper, name)] = found
+    for key, paper, name in DRAWN:
+        if name == "referral":
+            data = referral_pdf(printed, key, lang, paper)
+        else:
+            data = pdf.render(info_html(printed, key, lang), paper)
+        found = renderers.renderers_disagree(data)
+        if found:
+            disagreements[(key, paper, name)] = found
     assert disagreements == {}
 
 
