@@ -36,6 +36,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
+from screening.protection.keys import file_stamp
+
 KEY_FILE = "signing.pem"
 CERTIFICATES_FILE = "certificates.pem"
 DIR_MODE = 0o700
@@ -215,14 +217,6 @@ def rotate(directory, name):
     return material
 
 
-def _stamp(path):
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return (info.st_ino, info.st_mtime_ns, info.st_size)
-
-
 class Holder:
     """The signing key of one app, parsed once and reloaded when its file changes."""
 
@@ -235,7 +229,7 @@ class Holder:
     def material(self):
         """Return the key and certificate in use; raise CertificateError when the key file is missing."""
         path = self.directory / KEY_FILE
-        stamp = _stamp(path)
+        stamp = file_stamp(path)
         if stamp is None:
             raise CertificateError("the installation's signing key is missing")
         cached_stamp, cached = self._state

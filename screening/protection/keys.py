@@ -51,7 +51,8 @@ def multi(keys):
     return MultiFernet([Fernet(k) for k in keys])
 
 
-def _stamp(path):
+def file_stamp(path):
+    """Return what tells a file apart from its earlier versions (inode, time, size), or None when it is gone."""
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -65,7 +66,7 @@ class Keyring:
     def __init__(self, keys, path=None):
         self.path = path
         self._lock = threading.Lock()
-        self._set(keys, _stamp(path) if path else None)
+        self._set(keys, file_stamp(path) if path else None)
 
     def _set(self, keys, stamp):
         self._state = (tuple(keys), multi(keys), stamp)
@@ -82,13 +83,13 @@ class Keyring:
     def use(self, keys):
         """Switch to ``keys`` in this process."""
         with self._lock:
-            self._set(keys, _stamp(self.path) if self.path else None)
+            self._set(keys, file_stamp(self.path) if self.path else None)
 
     def _current(self):
         state = self._state
         if self.path is None:
             return state
-        stamp = _stamp(self.path)
+        stamp = file_stamp(self.path)
         if stamp is None or stamp == state[2]:
             return state
         with self._lock:
