@@ -45,22 +45,29 @@ def allowed(status):
     return TRANSITIONS.get(status, ())
 
 
-def advance(db, actor, screening, referral, status, reason=None):
-    """Move a referral to ``status``, with its audit entry; raise IllegalTransition when not allowed.
+def checked_step(current, status, reason):
+    """Return the step's reason, cleaned (or None); raise IllegalTransition when ``status`` may not follow.
 
+    The one rule for a referral's follow-up, whether the sender or the receiver records it.
     The message of the refusal is formatted now, in the request: ``status`` may be anything typed.
     """
-    if status not in allowed(referral["status"]):
+    if status not in allowed(current):
         raise IllegalTransition(
             _(
                 "A referral that is %(current)s cannot become %(next)s.",
-                current=STATUSES.get(referral["status"], referral["status"]),
+                current=STATUSES.get(current, current),
                 next=STATUSES.get(status, status),
             )
         )
     reason = (reason or "").strip() or None
     if status in NEEDS_REASON and not reason:
         raise IllegalTransition(_l("Give the reason the organisation declined."))
+    return reason
+
+
+def advance(db, actor, screening, referral, status, reason=None):
+    """Move a referral to ``status``, with its audit entry; raise IllegalTransition when not allowed."""
+    reason = checked_step(referral["status"], status, reason)
     stamp = now()
     with write_transaction(db):
         db["referral_events"].insert(

@@ -16,8 +16,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import gettext as _
-
 from screening.access import can_see_received, received_scope
 from screening.accounts import store
 from screening.db.connection import dumps, now, write_transaction
@@ -206,17 +204,7 @@ def advance(db, actor, received, status, reason=None):
 
     Raise followup.IllegalTransition, with its message in words, for a step that may not follow.
     """
-    if status not in followup.allowed(received["status"]):
-        raise followup.IllegalTransition(
-            _(
-                "A referral that is %(current)s cannot become %(next)s.",
-                current=followup.STATUSES.get(received["status"], received["status"]),
-                next=followup.STATUSES.get(status, status),
-            )
-        )
-    reason = (reason or "").strip() or None
-    if status in followup.NEEDS_REASON and not reason:
-        raise followup.IllegalTransition(_l("Give the reason the organisation declined."))
+    reason = followup.checked_step(received["status"], status, reason)
     stamp = now()
     with write_transaction(db):
         db["received_events"].insert(
