@@ -3,17 +3,20 @@
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
-METHODS = [("screening/**.py", "python"), ("templates/**.html", "jinja2")]
+# The same mapping `make messages` uses: Python, templates, and the question sheets' texts.
+with (ROOT / "translations" / "babel.cfg").open() as _cfg:
+    METHODS, OPTIONS = parse_mapping_cfg(_cfg)
 
 
 def extracted_ids():
     ids = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-        ROOT, method_map=METHODS, keywords=KEYWORDS, options_map={"templates/**.html": {}}
+        ROOT, method_map=METHODS, keywords=KEYWORDS, options_map=OPTIONS
     ):
         ids.add(message if isinstance(message, str) else message[0])
     return ids

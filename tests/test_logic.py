@@ -19,7 +19,8 @@ from screening.instrument.logic import (
     revealed_by,
     walk,
 )
-from screening.instrument.questionnaire import QUESTIONS, SECTIONS, multi
+from screening.instrument.questionnaire import QUESTIONS, SECTIONS
+from tests.banks import multi
 
 BY_ID = {q.id: q for q in QUESTIONS}
 ADULT = {"age": 30, "possibly_minor": "no"}

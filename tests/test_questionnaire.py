@@ -25,8 +25,9 @@ from screening.instrument.bank import (
     validate_bank,
 )
 from screening.instrument.indicators import INDICATORS
-from screening.instrument.questionnaire import QUESTIONS, SECTIONS, multi, yesno
+from screening.instrument.questionnaire import QUESTIONS, SECTIONS
 from screening.instrument.scoring import EVIDENCE_KEYS
+from tests.banks import multi, yesno
 
 BY_ID = {q.id: q for q in QUESTIONS}
 ALTERNATIVE_VALUES = ("unknown", "declined")
@@ -120,7 +121,7 @@ def test_the_officers_observation_of_a_child_may_be_dont_know_and_is_never_decli
     assert codes
     assert question.choice("unknown").evidence == {"indicators": {code: "unknown" for code in codes}}
     assert question.choice("declined") is None
-    assert question.show_if == {"all": [{"child": True}]} or {"child": True} in question.show_if["all"]
+    assert question.show_if == {"child": True} or {"child": True} in question.show_if["all"]
 
 
 @pytest.mark.parametrize("qid", [q for q in PERSON_CLOSED if q not in WITH_INDICATORS])
