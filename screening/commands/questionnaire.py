@@ -6,6 +6,8 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from screening.commands import review, xlsform
+from screening.i18n.languages import ALL_LOCALES, SOURCE_LOCALE
 from screening.instrument import questionnaire
 from screening.instrument.bank import export
 from screening.instrument.logic import evidence_for, is_valid_answer
@@ -21,10 +23,43 @@ def _fail(message):
     sys.exit(EXIT_BAD_INPUT)
 
 
+def _languages(value):
+    langs = [code.strip() for code in (value or SOURCE_LOCALE).split(",") if code.strip()]
+    unknown = [code for code in langs if code not in ALL_LOCALES]
+    if unknown:
+        raise click.BadParameter(f"unknown language {', '.join(unknown)}; known: {', '.join(ALL_LOCALES)}")
+    return langs
+
+
 @questionnaire_cli.command("export")
-def export_command():
-    """Print the question bank as JSON."""
-    click.echo(json.dumps(export(questionnaire.QUESTIONS, questionnaire.VERSION), ensure_ascii=False, indent=2))
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["json", "md", "csv", "xlsform"]),
+    default="json",
+    show_default=True,
+    help="json: the structure; md or csv: for a specialist's review; xlsform: a workbook for ODK and KoboToolbox.",
+)
+@click.option("--lang", "langs", default="", help="Languages side by side for md and csv, e.g. en,th,km.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file.")
+def export_command(form, langs, output):
+    """Export the question bank: as JSON, for review in chosen languages, or as an XLSForm."""
+    langs = _languages(langs)
+    if form == "xlsform":
+        if not output:
+            _fail("an XLSForm is a workbook: name the file with -o, e.g. -o screening.xlsx")
+        xlsform.write_workbook(output)
+        click.echo(f"Wrote {output}: form {questionnaire.SETTINGS['form_id']}, version {questionnaire.VERSION}.")
+        return
+    if form == "json":
+        text = json.dumps(export(questionnaire.QUESTIONS, questionnaire.VERSION), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = review.as_markdown(langs) if form == "md" else review.as_csv(langs)
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    else:
+        click.echo(text, nl=False)
 
 
 def answers_to_evidence(answers):
