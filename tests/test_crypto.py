@@ -145,7 +145,11 @@ def test_keys_from_the_environment_come_first_and_leave_no_file(monkeypatch, tmp
         assert crypto.decrypt(older) == "old value"
 
 
-@pytest.mark.parametrize("value", ["not-a-key", "short", f"{Fernet.generate_key().decode()},nonsense", ","])
+@pytest.mark.parametrize(
+    "value",
+    ["not-a-key", "short", f"{Fernet.generate_key().decode()},nonsense", ","],
+    ids=["not-a-key", "short", "a-key-then-nonsense", "commas"],
+)
 def test_a_malformed_key_stops_the_app_without_showing_the_key(monkeypatch, tmp_path, value):
     monkeypatch.setenv("SCREENING_ENCRYPTION_KEY", value)
     with pytest.raises(crypto.CryptoError) as caught:
