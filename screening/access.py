@@ -44,6 +44,11 @@ PERMISSIONS = {
         "of the account's organisation.",
     ),
     "trust": ((ADMIN,), "Accept another installation's signing certificate as trusted."),
+    "collect": (
+        (SUPERVISOR, ADMIN),
+        "Download the screening as an XLSForm for ODK Collect or KoboToolbox, and import the screenings collected "
+        "with it into the account's organisation.",
+    ),
 }
 
 

@@ -48,6 +48,7 @@ EXPECTED_ACTIONS = {
     "backup",
     "reauth",
     "case_create",
+    "case_import",
     "reopen",
     "view_person",
     "edit_person",

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import serialization
 
 from screening.accounts import store
 from screening.cases import records
+from screening.instrument import questionnaire
 from screening.protection import certificates
 from screening.protection.audit import Actor
 from screening.referral import acknowledgements, documents, person, referrals
@@ -21,6 +22,12 @@ from tests.conftest import IN_DANGER, PASSWORD, Interview, actor, add_organisati
 NEW_PASSWORD = "violet kayak harbour lantern"
 SAFE = {"danger_now": "no", "controller_nearby": "no", "medical_now": "no", "self_harm": "no"}
 CSV = "name,kind,print_language\nEXAMPLE - Imported,shelter,en\n"
+# A screening collected offline, as ODK sends it (the fields the import needs; groups do not matter).
+SUBMISSION = (
+    f'<data id="trafficking_screening" version="{questionnaire.VERSION}"><post>Poipet</post><consent>yes</consent>'
+    f"<bank_version>{questionnaire.VERSION}</bank_version><g><age>30</age><possibly_minor>no</possibly_minor></g>"
+    "<meta><instanceID>uuid:0e4b1c6a-5d0a-4c55-9a52-8a3e2f7d9b10</instanceID></meta></data>"
+)
 
 # endpoint -> (account, method, path, data, the action it must record). {c} completed case, {d} draft with
 # consent, {n} new draft without consent, {s} stopped case, {r} referral of {c}, {o} organisation, {t} target account,
@@ -79,6 +86,7 @@ POSTS = {
         "refer",
     ),
     "received.import_file": ("admin", "/received/import", {"file": "pdf"}, "import_referral"),
+    "collected.index": ("supervisor", "/collected/", {"files": "submission"}, "case_import"),
     "received.accept": ("admin", "/received/trust", {"certificate": "{cert}"}, "trust_installation"),
     "received.record_followup": ("admin", "/received/{v}/followup", {"status": "received"}, "received_followup"),
     "received.erase": ("admin", "/received/{v}/erase", {"confirm": "y"}, "erase"),
@@ -176,6 +184,8 @@ def test_every_post_route_records_what_it_did_in_the_audit_trail(app, db, world,
         form["file"] = (io.BytesIO(CSV.encode()), "directory.csv")
     elif form.get("file") == "pdf":
         form["file"] = (io.BytesIO(world["pdf"]), "referral.pdf")
+    elif form.get("files") == "submission":
+        form["files"] = [(io.BytesIO(SUBMISSION.encode()), "submission.xml")]
     response = client.post(path.format(**world), data=form, content_type="multipart/form-data")
     assert response.status_code == 302 or (
         endpoint.endswith(("new_account", "reset_password")) and response.status_code == 200

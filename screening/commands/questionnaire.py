@@ -4,8 +4,10 @@ import json
 import sys
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
+from screening.collect import encryption
 from screening.commands import review, xlsform
 from screening.i18n.languages import ALL_LOCALES, SOURCE_LOCALE
 from screening.instrument import questionnaire
@@ -42,13 +44,22 @@ def _languages(value):
 )
 @click.option("--lang", "langs", default="", help="Languages side by side for md and csv, e.g. en,th,km.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file.")
-def export_command(form, langs, output):
+@click.option(
+    "--encrypt/--no-encrypt",
+    default=True,
+    show_default=True,
+    help="XLSForm: phones encrypt each submission for this installation only. Without it, servers can read them.",
+)
+def export_command(form, langs, output, encrypt):
     """Export the question bank: as JSON, for review in chosen languages, or as an XLSForm."""
     langs = _languages(langs)
     if form == "xlsform":
         if not output:
             _fail("an XLSForm is a workbook: name the file with -o, e.g. -o screening.xlsx")
-        xlsform.write_workbook(output)
+        key = (
+            encryption.public_key_text(encryption.key(current_app.config["SCREENING_SIGNING_DIR"])) if encrypt else None
+        )
+        xlsform.write_workbook(output, public_key=key)
         click.echo(f"Wrote {output}: form {questionnaire.SETTINGS['form_id']}, version {questionnaire.VERSION}.")
         return
     if form == "json":

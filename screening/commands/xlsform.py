@@ -7,12 +7,16 @@ guidance for an urgent answer are notes; pages are ``field-list`` groups; the
 child path and every other condition are ``relevant`` expressions; the age
 has its bounds as a ``constraint`` and "don't know" or "prefer not to say" as a
 question of its own when no age is entered; the settings name the form, its
-version (the bank's) and the default language.
+version (the bank's), the default language and, unless told otherwise, the
+installation's public key, so that every submission is encrypted on the phone
+(collect/encryption.py).
 """
 
 from flask_babel import force_locale
 from openpyxl import Workbook
 
+from screening.collect.intake import BANK_VERSION
+from screening.forms.interview import INTERPRETER
 from screening.i18n.languages import ALL_LOCALES, LANGUAGE_NAMES, SOURCE_LOCALE, has_catalog
 from screening.i18n.lazy import lazy_gettext as _l
 from screening.instrument import questionnaire
@@ -112,12 +116,25 @@ def _question(sheet, q):
             )
 
 
-def build(langs=None):
-    """Return (survey rows, choices rows, settings row) of the XLSForm."""
-    sheet = _Sheet(langs or languages())
+def _setup(sheet):
+    """Add what the officer records before the consent script: the post, the person's language, any interpreter."""
     sheet.row("start", "start")
     sheet.row("end", "end")
     sheet.row("username", "officer")
+    sheet.row("calculate", BANK_VERSION, calculation=f"'{questionnaire.VERSION}'")
+    sheet.row("text", "post", _l("Post or location"), required="yes")
+    sheet.row("select_one interview_lang", "interview_lang", _l("The person's language"), required="yes")
+    for code in ALL_LOCALES:
+        sheet.choice("interview_lang", code, LANGUAGE_NAMES[code])
+    sheet.row("select_one interpreter", "interpreter", _l("Is an interpreter helping?"), required="yes")
+    for value, text in INTERPRETER.items():
+        sheet.choice("interpreter", value, text)
+
+
+def build(langs=None, public_key=None):
+    """Return (survey rows, choices rows, settings row) of the XLSForm; with ``public_key``, phones encrypt."""
+    sheet = _Sheet(langs or languages())
+    _setup(sheet)
     for index, paragraph in enumerate(questionnaire.CONSENT_SCRIPT, 1):
         sheet.row("note", f"consent_{index}", paragraph)
     sheet.row("select_one consent", "consent", questionnaire.CONSENT_QUESTION, required="yes")
@@ -143,6 +160,8 @@ def build(langs=None):
         "version": questionnaire.VERSION,
         "default_language": language_column(SOURCE_LOCALE),
     }
+    if public_key:
+        settings["public_key"] = public_key
     return sheet.survey, sheet.choices, settings
 
 
@@ -155,9 +174,9 @@ def _fill(worksheet, rows):
         worksheet.append([row.get(column, "") for column in columns])
 
 
-def write_workbook(path, langs=None):
+def write_workbook(path, langs=None, public_key=None):
     """Write the XLSForm workbook to ``path``."""
-    survey, choices, settings = build(langs)
+    survey, choices, settings = build(langs, public_key)
     book = Workbook()
     book.active.title = "survey"
     _fill(book.active, survey)

@@ -58,6 +58,7 @@ ACTIONS = {
     "password_change": _l("Changed a password"),
     # Cases
     "case_create": _l("Started a screening"),
+    "case_import": _l("Imported a screening collected offline"),
     "view_case": _l("Opened a case"),
     "reopen": _l("Reopened a stopped interview"),
     "view_person": _l("Opened the person's details"),

@@ -143,7 +143,7 @@ def parse(data):
     return Material(key, certificate)
 
 
-def _write_new(path, data, mode, *, replace):
+def write_new(path, data, mode, *, replace):
     """Write ``data`` to ``path`` in full under a private name, then put it in place (or leave an existing file)."""
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.new")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
@@ -174,7 +174,7 @@ def _record(directory, certificate):
     """Put ``certificate`` first in the list of certificates used, keeping every older one."""
     others = [c for c in issued(directory) if fingerprint(c) != fingerprint(certificate)]
     data = b"".join(c.public_bytes(serialization.Encoding.PEM) for c in [certificate, *others])
-    _write_new(directory / CERTIFICATES_FILE, data, KEY_FILE_MODE, replace=True)
+    write_new(directory / CERTIFICATES_FILE, data, KEY_FILE_MODE, replace=True)
 
 
 def ensure(directory, name):
@@ -193,7 +193,7 @@ def ensure(directory, name):
                 path,
             )
             return False
-        _write_new(path, _pem(new_material(name)), KEY_FILE_MODE, replace=False)
+        write_new(path, _pem(new_material(name)), KEY_FILE_MODE, replace=False)
     if path.stat().st_mode & 0o077:
         log.warning("%s can be read by other users of this machine; run: chmod 600 %s", path, path)
     # Only the certificate: loading the key checks it (0.13 s a start); Holder.material loads it.
@@ -212,7 +212,7 @@ def rotate(directory, name):
         with contextlib.suppress(CertificateError):
             _record(directory, parse(path.read_bytes()).certificate)
     # The old certificate is listed first, so that a failure here leaves every document verifiable.
-    _write_new(path, _pem(material), KEY_FILE_MODE, replace=True)
+    write_new(path, _pem(material), KEY_FILE_MODE, replace=True)
     _record(directory, material.certificate)
     return material
 

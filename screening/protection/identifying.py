@@ -1,12 +1,11 @@
 """The registry of identifying data: every column that can identify a screened person, why, and how it is erased.
 
 One list, read by everything that protects those columns: encryption at rest
-(crypto.py encrypts exactly these columns), erasure on request and the retention
-purge (retention.py counts and erases exactly these), and the audit trail
-(audit.py refuses these names as keys of an entry's detail). Every other column
-of every table is listed in ``NOT_IDENTIFYING`` with the reason it may stay
-plain and stay after erasure; a test fails when a column is in neither list, so
-a new column cannot slip past.
+(crypto.py), erasure on request and the retention purge (retention.py counts and
+erases exactly these), and the audit trail (audit.py refuses these names as keys
+of an entry's detail). Every other column of every table is in ``NOT_IDENTIFYING``
+with the reason it may stay plain after erasure; a test fails when a column is in
+neither list.
 
 Each item says which rows of one case hold it (``of_case``, an SQL condition on
 the parameter ``:case``, the screening id) and how it goes:
@@ -14,8 +13,7 @@ the parameter ``:case``, the screening id) and how it goes:
 - ``DELETE_ROWS``: the rows are deleted (the person's details, answers in words, notes);
 - ``CLEAR``: the columns are set to NULL and the row stays (it records what was done);
 - ``CLEAR_CONCERN``: the officer's concern, copied into the encrypted evidence
-  document, is set to null there; the rest of the evidence stays, since the
-  assessment was made from it.
+  document, is set to null there; the rest stays (the assessment was made from it).
 """
 
 import json
@@ -132,6 +130,7 @@ _STAFF = "About an account (a member of staff), not a screened person; kept whil
 _DIRECTORY = "About a receiving organisation in the directory of services, not a person."
 _STATS = "De-identified statistics: codes, months and counts; no name, reference, exact date or text."
 _INSTALLATION = "About another installation that signs documents (its name and certificate), not a person."
+_RANDOM = "A random id given on a phone (ODK's instanceID): it names a submission, not the person."
 _AUDIT = "The audit trail: who did what, never the person's data (audit.py refuses these columns' names)."
 
 
@@ -151,6 +150,9 @@ NOT_IDENTIFYING = {
     },
     "audit": _all(_AUDIT, "id", "at", "user_id", "username", "address", "action", "reference", "detail")
     | _all(_AUDIT, "prev_hash", "hash"),
+    "collected_submissions": _all(_KEYS, "screening_id", "imported_by")
+    | _all(_CODE, "tool", "form_version")
+    | {"imported_at": _STAMP, "instance_id": _RANDOM},
     "exports": _all(_KEYS, "id", "screening_id", "referral_id", "user_id")
     | {"document": _CODE, "lang": _CODE, "via": _CODE, "created_at": _STAMP},
     "fact_counts": _all(_STATS, "scope", "key", "value", "n"),

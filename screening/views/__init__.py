@@ -12,7 +12,19 @@ from screening.instrument.bank import EXCLUSIVE
 from screening.instrument.vocabulary import OUTCOMES_SHORT, PERSON_PHRASES
 from screening.protection.audit import Actor
 from screening.protection.text import visible
-from screening.views import admin, auth, cases, casework, compression, desk, directory, interview, requested, worker
+from screening.views import (
+    admin,
+    auth,
+    cases,
+    casework,
+    collected,
+    compression,
+    desk,
+    directory,
+    interview,
+    requested,
+    worker,
+)
 from screening.views import received as received_views
 from screening.views import referrals as referral_views
 
@@ -36,7 +48,19 @@ def init_app(app):
     """Register the id converter, the blueprints, the template helpers and the error pages."""
     requested.init_app(app)
     compression.init_app(app)
-    for module in (admin, auth, cases, casework, desk, directory, interview, referral_views, received_views, worker):
+    for module in (
+        admin,
+        auth,
+        cases,
+        casework,
+        collected,
+        desk,
+        directory,
+        interview,
+        referral_views,
+        received_views,
+        worker,
+    ):
         app.register_blueprint(module.bp)
     app.jinja_env.globals.update(
         may=may, statuses=STATUSES, outcomes_short=OUTCOMES_SHORT, phrases=PERSON_PHRASES, exclusive=EXCLUSIVE
