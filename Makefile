@@ -59,7 +59,8 @@ lint: setup
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules
 
-# axe-core for the browser tests' accessibility checks, exactly as package-lock.json pins it
+# axe-core for the browser tests' accessibility checks, and ODK Web Forms with Vue (the exported XLSForm
+# filled in ODK's own engine), exactly as package-lock.json pins them
 # (Lighthouse, a dev dependency there, is installed by bench/lighthouse.sh only). Without npm
 # and without root, the command to run is printed and the tests skip the axe checks loudly
 # (under CI=true they fail instead).
@@ -72,7 +73,7 @@ $(NODE_STAMP): package.json package-lock.json
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y npm; \
 	  else \
-	    echo "npm is missing: the browser tests will not check accessibility. Run:  sudo apt-get install -y npm" >&2; \
+	    echo "npm is missing: the browser tests will not check accessibility or fill the form in ODK Web Forms. Run:  sudo apt-get install -y npm" >&2; \
 	    exit 0; \
 	  fi; \
 	fi; \
