@@ -26,6 +26,8 @@ LAUNCH_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = ROOT / "build" / "screenshots"
+# The sweep's screenshots (a quarter of its time) are for people to look at: kept when asked for.
+KEEP_SCREENSHOTS = os.environ.get("SCREENING_SCREENSHOTS", "") == "1"
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHECKS = Path(__file__).with_name("page_checks.js").read_text()
 
@@ -83,11 +85,15 @@ def clear_screenshots():
 class Phone:
     """One browser context at phone size, with one page, watched and checked as it goes."""
 
-    def __init__(self, browser, base_url, *, javascript=True, axe=True, screenshots=None, seen=None, label=""):
+    def __init__(
+        self, browser, base_url, *, javascript=True, axe=True, axe_pages=None, screenshots=None, seen=None, label=""
+    ):
         self.base_url = base_url
         self.javascript = javascript
         self.axe = axe and javascript
-        self.screenshots = screenshots
+        # The names of the pages axe checks (None: every page).
+        self.axe_pages = axe_pages
+        self.screenshots = screenshots if KEEP_SCREENSHOTS else None
         # (language, page) pairs already checked with axe in this run: a page in a state
         # already checked is not checked again, to keep the run short.
         self.seen = seen if seen is not None else set()
@@ -156,7 +162,7 @@ class Phone:
             self._check_width(where, page.evaluate(CHECKS, NARROW_WIDTH), NARROW_WIDTH)
         finally:
             page.set_viewport_size({"width": PHONE_WIDTH, "height": PHONE_HEIGHT})
-        if self.axe:
+        if self.axe and (self.axe_pages is None or name in self.axe_pages):
             key = (page_lang, facts["person"], name)
             if key not in self.seen:
                 self.seen.add(key)
