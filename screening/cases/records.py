@@ -119,6 +119,18 @@ def record_consent(db, actor, screening, agreed):
         audit.record(db, "consent", actor, reference=screening["reference"], detail={"agreed": agreed})
 
 
+def scored_columns(evidence, assessment):
+    """Return what a scored screening stores: the evidence (encrypted) and the assessment with its codes."""
+    return {
+        "evidence": crypto.encrypt(dumps(evidence)),
+        "assessment": dumps(assessment),
+        "outcome": assessment["outcome"],
+        "rule": assessment["rule"],
+        "urgent": int(assessment["urgent"]),
+        "child": int(assessment["child"]),
+    }
+
+
 def assessment_of(db, screening):
     """Return (evidence, assessment) for the screening's current answers."""
     evidence = evidence_for(questionnaire.QUESTIONS, answers(db, screening["id"]))
@@ -136,23 +148,8 @@ def end(db, actor, screening, status, stop_reason=None):
         stamp = now()
         if status == COMPLETED:
             facts.record(db, screening, answers(db, screening["id"]), evidence, result)
-        db.execute(
-            "update screenings set status = ?, stop_reason = ?, ended_at = ?, updated_at = ?, evidence = ?, "
-            "assessment = ?, outcome = ?, rule = ?, urgent = ?, child = ? where id = ?",
-            [
-                status,
-                stop_reason,
-                stamp,
-                stamp,
-                crypto.encrypt(dumps(evidence)),
-                dumps(result),
-                result["outcome"],
-                result["rule"],
-                int(result["urgent"]),
-                int(result["child"]),
-                screening["id"],
-            ],
-        )
+        changes = {"status": status, "stop_reason": stop_reason, "ended_at": stamp, "updated_at": stamp}
+        db["screenings"].update(screening["id"], changes | scored_columns(evidence, result))
         action, detail = ("complete", None) if status == COMPLETED else ("stop", {"why": stop_reason})
         audit.record(db, action, actor, reference=screening["reference"], detail=detail)
     return result

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from screening.accounts import store
 from screening.cases import records
 from screening.collect.formats import SubmissionError
-from screening.db.connection import dumps, now, write_transaction
+from screening.db.connection import now, write_transaction
 from screening.db.references import new_reference
 from screening.desk import facts
 from screening.i18n.languages import ALL_LOCALES, SOURCE_LOCALE
@@ -24,7 +24,7 @@ from screening.instrument import questionnaire
 from screening.instrument.bank import ALTERNATIVES
 from screening.instrument.logic import evidence_for, is_valid_answer, walk
 from screening.instrument.scoring import assess
-from screening.protection import audit, crypto
+from screening.protection import audit
 
 OTHER_FORM = _l("a submission of another form")
 OTHER_VERSION = _l("made with another version of the questions: export the form again and collect with it")
@@ -154,14 +154,7 @@ def _store(db, actor, case):
         "demo": 0,
     }
     if case.consent:
-        row |= {
-            "evidence": crypto.encrypt(dumps(evidence)),
-            "assessment": dumps(result),
-            "outcome": result["outcome"],
-            "rule": result["rule"],
-            "urgent": int(result["urgent"]),
-            "child": int(result["child"]),
-        }
+        row |= records.scored_columns(evidence, result)
     screening_id = db["screenings"].insert(row).last_pk
     for qid, value in effective.items():
         stored, free_text = records.stored_answer(qid, value)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from screening.accounts import store
 from screening.cases import records
 from screening.config import PACKAGE_DIR
-from screening.db.connection import dumps, write_transaction
+from screening.db.connection import write_transaction
 from screening.db.references import new_reference
 from screening.demo.people import PROFILES, answers_for
 from screening.desk import facts
@@ -21,7 +21,7 @@ from screening.i18n.languages import supported
 from screening.instrument import questionnaire
 from screening.instrument.logic import evidence_of
 from screening.instrument.scoring import assess
-from screening.protection import audit, crypto
+from screening.protection import audit
 from screening.protection.audit import Actor
 from screening.referral import directory, followup, person, referrals
 from screening.referral.directory_csv import import_rows, read_csv
@@ -93,12 +93,7 @@ def seed(db, count, seed_value=None, *, actor):
                         "created_at": stamp,
                         "updated_at": stamp,
                         "ended_at": stamp,
-                        "evidence": crypto.encrypt(dumps(evidence)),
-                        "assessment": dumps(result),
-                        "outcome": result["outcome"],
-                        "rule": result["rule"],
-                        "urgent": int(result["urgent"]),
-                        "child": int(result["child"]),
+                        **records.scored_columns(evidence, result),
                         "demo": 1,
                     }
                 )
