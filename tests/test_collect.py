@@ -16,9 +16,8 @@ from openpyxl import load_workbook
 from pyxform.xls2xform import convert
 
 from screening.cases import records
-from screening.collect import encryption, formats
+from screening.collect import encryption, formats, xlsform
 from screening.collect.formats import NOT_XML
-from screening.commands import xlsform
 from screening.instrument import questionnaire
 from tests.conftest import SCAM_COMPOUND, Interview, create_user
 from tests.odk import encrypted, instance_xml

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from pyxform.xls2xform import convert
 
 from screening import create_app
-from screening.commands import xlsform
+from screening.collect import xlsform
 from screening.i18n.languages import LANGUAGE_NAMES
 from screening.instrument import questionnaire
 from screening.instrument.bank import PERSON

@@ -7,8 +7,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from screening.collect import encryption
-from screening.commands import review, xlsform
+from screening.collect import encryption, xlsform
+from screening.commands import review
 from screening.i18n.languages import ALL_LOCALES, SOURCE_LOCALE
 from screening.instrument import questionnaire
 from screening.instrument.bank import export

@@ -13,10 +13,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, send
 from flask_babel import ngettext
 
 from screening.accounts.auth import requires
-from screening.collect import encryption
+from screening.collect import encryption, xlsform
 from screening.collect.formats import NONE_FOUND, SubmissionError, read_files, unzip
 from screening.collect.intake import Report, import_submissions
-from screening.commands import xlsform
 from screening.db.connection import get_db
 from screening.forms.collect import MAX_BYTES, CollectedForm
 from screening.i18n.lazy import lazy_gettext as _l

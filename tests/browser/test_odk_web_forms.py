@@ -19,10 +19,10 @@ from flask_babel import force_locale
 from pyxform.xls2xform import convert
 
 from screening.cases import records
+from screening.collect import xlsform
 from screening.collect.formats import read_xml
 from screening.collect.intake import import_submissions
-from screening.commands import xlsform
-from screening.commands.xlsform import AGE_OTHER_TEXT
+from screening.collect.xlsform import AGE_OTHER_TEXT
 from screening.forms.interview import INTERPRETER
 from screening.i18n.languages import LANGUAGE_NAMES
 from screening.i18n.lazy import lazy_gettext as _l
