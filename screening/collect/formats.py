@@ -158,6 +158,7 @@ def read_central_csv(where, data):
         instance = values.pop("instanceID", "") or values.pop("KEY", "")
         if not instance:
             raise SubmissionError(f"{where}, row {number}", NO_INSTANCE)
+        values["officer"] = values.get("officer") or values.get("SubmitterName", "")
         out.append(
             Submission(f"{where}, row {number}", "central-csv", instance, None, values.get("FormVersion"), values)
         )
@@ -186,7 +187,7 @@ def read_kobo_json(where, data):
         instance = values.pop("instanceID", "") or (f"uuid:{values['_uuid']}" if values.get("_uuid") else "")
         if not instance:
             raise SubmissionError(label, NO_INSTANCE)
-        values.setdefault("officer", values.get("_submitted_by", ""))
+        values["officer"] = values.get("officer") or values.get("_submitted_by", "")
         out.append(Submission(label, "kobo-json", instance, values.get("_xform_id_string"), None, values))
     return out
 
