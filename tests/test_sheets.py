@@ -111,6 +111,8 @@ def test_an_expression_the_bank_cannot_read_is_refused_saying_what_is_allowed(te
         ("survey.csv", {"name": "age"}, "max", "many", "column max: 'many' is not a whole number"),
         ("survey.csv", {"name": "danger_now"}, "audience", "police", "column audience: 'police'"),
         ("survey.csv", {"name": "danger_now"}, "label", "", "column label: empty"),
+        ("survey.csv", {"name": "age"}, "min", "5", "column constraint: write '. >= 5 and . <= 120'"),
+        ("survey.csv", {"name": "danger_now"}, "required", "", "column required: write yes"),
         ("choices.csv", {"list_name": "danger_now", "name": "yes"}, "evidence", "urgent", "column evidence: 'urgent'"),
         ("choices.csv", {"list_name": "deceived", "name": "wages"}, "evidence", "mood:low", "unknown evidence 'mood'"),
         (

@@ -20,9 +20,9 @@ from screening.forms.interview import INTERPRETER
 from screening.i18n.languages import ALL_LOCALES, LANGUAGE_NAMES, SOURCE_LOCALE, has_catalog
 from screening.i18n.lazy import lazy_gettext as _l
 from screening.instrument import questionnaire
-from screening.instrument.bank import EXCLUSIVE, alternatives
+from screening.instrument.bank import alternatives
 from screening.instrument.explain import URGENT_ACTIONS
-from screening.instrument.relevant import CHILD, write
+from screening.instrument.relevant import CHILD, constraint, write
 from screening.instrument.vocabulary import URGENT_REASONS
 
 MULTIPLE = frozenset(q.id for q in questionnaire.QUESTIONS if q.kind == "multi")
@@ -33,7 +33,6 @@ CHILD_RULE = (
     "if(${age} < 18 or selected(${possibly_minor}, 'yes') or selected(${possibly_minor}, 'unsure'), 'yes', 'no')"
 )
 AGE_OTHER = "age_other"
-EXCLUSIVE_RULE = "count-selected(.) = 1 or not(" + " or ".join(f"selected(., '{v}')" for v in EXCLUSIVE) + ")"
 EXCLUSIVE_MESSAGE = _l("'None of these', 'Don't know' and 'Prefer not to say' cannot be chosen with other answers")
 AGE_OTHER_TEXT = _l("Enter an age, or choose 'Don't know' or 'Prefer not to say'")
 CONSENTED = "${consent} = 'yes'"
@@ -89,7 +88,7 @@ def _question(sheet, q):
     kind = TYPES[q.kind]
     extra = {"relevant": relevant, "required": "yes", "appearance": APPEARANCES.get(q.appearance)}
     if q.kind == "number":
-        bounds = f". >= {q.minimum} and . <= {q.maximum}"
+        bounds = constraint(q.kind, q.minimum, q.maximum)
         message = _l("Enter an age from %(min)d to %(max)d", min=q.minimum, max=q.maximum)
         sheet.row("integer", q.id, q.text, q.hint, relevant=relevant, constraint=bounds)
         sheet.survey[-1].update(_texts("constraint_message", message, sheet.langs))
@@ -99,10 +98,10 @@ def _question(sheet, q):
             sheet.choice(AGE_OTHER, choice.value, choice.text)
         return
     if q.kind == "text":
-        sheet.row("text", q.id, q.text, q.hint, **extra, constraint=f"string-length(.) <= {q.maximum}")
+        sheet.row("text", q.id, q.text, q.hint, **extra, constraint=constraint(q.kind, q.minimum, q.maximum))
         return
     if q.kind == "multi":
-        extra["constraint"] = EXCLUSIVE_RULE
+        extra["constraint"] = constraint(q.kind)
     sheet.row(f"{kind} {q.id}", q.id, q.text, q.hint, **extra)
     if q.kind == "multi":
         sheet.survey[-1].update(_texts("constraint_message", EXCLUSIVE_MESSAGE, sheet.langs))

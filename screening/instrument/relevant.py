@@ -17,6 +17,8 @@ what is allowed:
 
 import re
 
+from screening.instrument.bank import EXCLUSIVE
+
 CHILD = "is_child"
 _TOKEN = re.compile(
     r"\s*(?:(?P<ref>\$\{(?P<name>[A-Za-z_][\w.-]*)\})|'(?P<sq>[^']*)'|\"(?P<dq>[^\"]*)\""
@@ -152,3 +154,14 @@ def write(cond, multiple=frozenset()):
     name = cond["answer"]
     each = "selected(${{{0}}}, '{1}')" if name in multiple else "${{{0}}} = '{1}'"
     return " or ".join(each.format(name, value) for value in cond["in"])
+
+
+def constraint(kind, minimum=None, maximum=None):
+    """Return the XLSForm constraint a question of ``kind`` has: its bounds, or its answers that stand alone."""
+    if kind == "number":
+        return f". >= {minimum} and . <= {maximum}"
+    if kind == "text":
+        return f"string-length(.) <= {maximum}"
+    if kind == "multi":
+        return "count-selected(.) = 1 or not(" + " or ".join(f"selected(., '{v}')" for v in EXCLUSIVE) + ")"
+    return ""

@@ -3,8 +3,10 @@
 ``xlsform/`` holds four sheets a specialist can open in any spreadsheet:
 
 - ``survey.csv``: one row a question, in XLSForm's columns (type, name, label,
-  hint, relevant) and this project's (section, page, audience, officer_note,
-  evidence_field, fact, appearance, min, max). ``note`` rows of the consent
+  hint, relevant, constraint, required) and this project's (section, page,
+  audience, officer_note, evidence_field, fact, appearance, min, max). The
+  constraint follows from the type, min and max and must say so; every question
+  is required (the person's own questions offer "don't know"). ``note`` rows of the consent
   section are the consent script, read aloud before the first question; the
   ``select_one consent`` row is the consent question; the ``is_child``
   calculation is what ``${is_child}`` means in ODK (the app uses the screening
@@ -43,7 +45,7 @@ from screening.instrument.bank import (
     alternatives,
     indicator_codes,
 )
-from screening.instrument.relevant import CHILD, ExpressionError, parse
+from screening.instrument.relevant import CHILD, ExpressionError, constraint, parse
 from screening.instrument.scoring import empty_evidence
 
 SHEETS = Path(__file__).with_name("xlsform")
@@ -152,6 +154,12 @@ def _question(row, where, lists):
         choices = alternatives([])
     elif audience == PERSON and not {UNKNOWN, DECLINED} <= {c.value for c in choices} and kind != "text":
         raise SheetError(f"{where}, column type: the person's question needs {UNKNOWN} and {DECLINED} choices")
+    minimum, maximum = _number(row, "min", where), _number(row, "max", where)
+    expected = constraint(kind, minimum, maximum)
+    if (row.get("constraint") or "").strip() != expected:
+        raise SheetError(f"{where}, column constraint: write {expected!r} (it follows the type, min and max)")
+    if (row.get("required") or "").strip() != "yes":
+        raise SheetError(f'{where}, column required: write yes (the person may answer "don\'t know")')
     relevant = (row.get("relevant") or "").strip()
     try:
         show_if = parse(relevant) if relevant else None
@@ -169,8 +177,8 @@ def _question(row, where, lists):
         evidence_field=(row.get("evidence_field") or "").strip() or None,
         audience=audience,
         page=(row.get("page") or "").strip() or None,
-        minimum=_number(row, "min", where),
-        maximum=_number(row, "max", where),
+        minimum=minimum,
+        maximum=maximum,
         fact=(row.get("fact") or "").strip() or None,
         appearance=(row.get("appearance") or "").strip() or None,
     )
