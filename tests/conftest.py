@@ -40,6 +40,21 @@ SCAM_COMPOUND = {
 IN_DANGER = {**SCAM_COMPOUND, "danger_now": "yes", "pressure": ["declined"]}
 
 
+# The longest test files, started first: with two workers (make test, a file to each) the one
+# that takes minutes then runs beside all the others instead of after them.
+LONGEST_FIRST = ("tests/browser/test_locales.py", "tests/test_referral_documents.py")
+
+
+def pytest_collection_modifyitems(items):
+    """Put the longest test files first, in the order above; the rest keep their order."""
+
+    def rank(item):
+        path = item.nodeid.split("::", 1)[0]
+        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
+
+
 @pytest.fixture(autouse=True)
 def cheap_password_hashing(monkeypatch):
     """Hash test passwords cheaply: scrypt's cost is the point in production, not in tests."""
