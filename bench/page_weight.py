@@ -23,14 +23,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from screening.i18n.languages import ALL_LOCALES, LANGUAGE_NAMES  # noqa: E402
+from screening.i18n.languages import INTERVIEW_NAMES  # noqa: E402
 from tests.browser.officer import Officer  # noqa: E402
 from tests.browser.phone import CONTEXT_OPTIONS, launch  # noqa: E402
 from tests.browser.server import ProductionServer, seed  # noqa: E402
 
 TARGET_BYTES = 30 * 1024
 # The script font a language's text needs; the other languages need none of ours.
-SCRIPT_FONTS = {"th": "thai", "lo": "lao", "km": "khmer", "my": "myanmar", "vi": "vietnamese"}
+SCRIPT_FONTS = {
+    "th": "thai",
+    "lo": "lao",
+    "km": "khmer",
+    "my": "myanmar",
+    "vi": "vietnamese",
+    "hi": "devanagari",
+    "ne": "devanagari",
+    "bn": "bengali",
+    "si": "sinhala",
+    "am": "ethiopic",
+    "ur": "nastaliq",
+}
 
 
 class NullPhone:
@@ -86,10 +98,11 @@ def summarise(responses):
 def main():
     """Walk one interview per language and print the weight of each page."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--languages", default=",".join(ALL_LOCALES), help="interview languages, comma-separated")
+    parser.add_argument("--languages", default=",".join(INTERVIEW_NAMES), help="interview languages, comma-separated")
     args = parser.parse_args()
     languages = [code.strip() for code in args.languages.split(",") if code.strip()]
     over, wrong_fonts, encodings, cold_totals, warm_totals = [], [], set(), [], []
+    font_weight = {}
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         seed(Path(folder), {"officer": "officer"})
         with ProductionServer(Path(folder)) as server:
@@ -98,7 +111,7 @@ def main():
             for code in languages:
                 driver = Officer(NullPhone(browser, server.url))
                 driver.log_in()
-                driver.start(language=LANGUAGE_NAMES[code])
+                driver.start(language=INTERVIEW_NAMES[code])
                 cookies = driver.page.context.cookies()
                 # Each page is weighed while it is the page to answer: once the interview is
                 # finished its question pages send the officer to the result instead.
@@ -118,6 +131,7 @@ def main():
                         flags = ("  OVER 30 KB" if cold > TARGET_BYTES else "") + (
                             f"  FONT FOR ANOTHER SCRIPT: {', '.join(stray)}" if stray else ""
                         )
+                        font_weight[code] = max(font_weight.get(code, 0), font_bytes)
                         if cold > TARGET_BYTES:
                             over.append((code, name))
                         if stray:
@@ -140,6 +154,8 @@ def main():
     print(f"compression: {', '.join(sorted(encodings)) if encodings else 'none (the server sends pages as they are)'}")
     print(f"over {TARGET_BYTES // 1024} KB apart from fonts: {len(over)} {over if over else ''}")
     print(f"font files for a script the page does not show: {len(wrong_fonts)} {wrong_fonts if wrong_fonts else ''}")
+    print("fonts a language's pages download at most (KB, both weights, on the wire):")
+    print("  " + ", ".join(f"{code} {weight / 1024:.0f}" for code, weight in font_weight.items()))
 
 
 if __name__ == "__main__":

@@ -69,7 +69,7 @@ ENVIRONMENT = {
     "SCREENING_DATA_DIR": "Folder for the database, the secret key and the encryption key (default ./data).",
     "SCREENING_SECRET_KEY": "Session signing key; by default a random key is created in the data folder.",
     "SCREENING_DEFAULT_LOCALE": "Interface language when nothing else chooses one (default en).",
-    "SCREENING_LOCALES": "Languages offered, comma-separated (default: all eleven).",
+    "SCREENING_LOCALES": "Languages offered, comma-separated (default: all twenty, nine for the interview only).",
     "SCREENING_TIMEZONE": "Time zone for dates shown, such as Asia/Bangkok (default UTC).",
     "SCREENING_BUDDHIST_ERA_LOCALES": "Languages whose dates show Buddhist-Era years (default th).",
     "SCREENING_IDLE_MINUTES": "Minutes without a request before an officer must log in again (default 15).",

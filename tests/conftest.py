@@ -212,10 +212,11 @@ class Interview:
         }
         return self.client.post(self.url(page), data={**data, **values})
 
-    def run(self, answers, until=None):
+    def run(self, answers, until=None, visit=False):
         """Answer page after page, taking ``answers`` or a plain default, and return the last response.
 
-        Stops at the result, or before ``until`` (a page id, a question on it, or "check").
+        Stops at the result, or before ``until`` (a page id, a question on it, or "check"). With
+        ``visit``, each page is also shown (requested) before it is answered, as an officer meets it.
         """
         first = questionnaire.QUESTIONS[0].page_id
         response = self.client.get(self.url(first))
@@ -231,6 +232,8 @@ class Interview:
             if "/q/" not in location:
                 return self.client.get(location)
             page_id = location.split("/q/")[1].split("?")[0]
+            if visit:
+                assert self.client.get(location).status_code == 200, page_id
             data = {}
             for q in questionnaire.QUESTIONS:
                 if q.page_id == page_id:

@@ -24,8 +24,8 @@ def test_a_question_is_shown_in_the_persons_language_with_the_officers_underneat
     translated = person_text(app, question.text, code)
     assert translated != str(escape(question.text))
     tag = code.replace("_", "-")
-    assert f'<span class="person-lang" lang="{tag}">{translated}</span>' in page
-    assert '<span class="officer-lang" lang="en">Are you in danger right now?</span>' in page
+    assert f'<span class="person-lang" lang="{tag}" dir="ltr">{translated}</span>' in page
+    assert '<span class="officer-lang" lang="en" dir="ltr">Are you in danger right now?</span>' in page
     for choice in question.choices:
         assert person_text(app, choice.text, code) in page
 
@@ -47,7 +47,7 @@ def test_the_consent_script_is_in_the_persons_language(app, client, users):
     )
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     for paragraph in questionnaire.CONSENT_SCRIPT:
-        assert f'<span class="person-lang" lang="my">{person_text(app, paragraph, "my")}</span>' in page
+        assert f'<span class="person-lang" lang="my" dir="ltr">{person_text(app, paragraph, "my")}</span>' in page
 
 
 def test_when_both_speak_one_language_nothing_is_shown_twice(interview, client):
@@ -62,8 +62,8 @@ def test_the_officers_interface_language_does_not_change_the_interview_language(
     interview.start(interview_lang="lo")
     client.get("/?lang=vi")
     page = client.get(interview.url("danger_now")).get_data(as_text=True)
-    assert '<span class="person-lang" lang="lo">' in page
-    assert '<span class="officer-lang" lang="vi">' in page
+    assert '<span class="person-lang" lang="lo" dir="ltr">' in page
+    assert '<span class="officer-lang" lang="vi" dir="ltr">' in page
     assert next(db.query("select interview_lang from screenings"))["interview_lang"] == "lo"
 
 

@@ -6,6 +6,7 @@ import pytest
 from flask_babel import gettext
 
 from screening import create_app
+from screening.i18n import dates
 from screening.i18n import languages as i18n
 from screening.i18n.languages import LANGUAGE_NAMES, LocaleError, usable_locales
 from tests.conftest import PASSWORD, Interview
@@ -107,7 +108,7 @@ def test_every_locale_is_offered_once_its_catalog_is_compiled(app):
 def test_dates_follow_the_locale_and_thai_uses_the_buddhist_era(tmp_path, lang, config, expected):
     app = create_app({"SCREENING_DATA_DIR": tmp_path, **config})
     with app.test_request_context(f"/?lang={lang}"):
-        assert i18n.datetime_short("2026-11-29T13:05:00+00:00") == expected
+        assert dates.datetime_short("2026-11-29T13:05:00+00:00") == expected
 
 
 def test_commands_speak_the_shells_language(app, runner, monkeypatch):

@@ -138,7 +138,7 @@ def test_the_safety_panel_is_shown_in_full_after_the_answer_then_folded_to_its_r
     interview.answer("health_now", medical_now="no", self_harm="no")
     later = client.get(interview.url("about_person")).get_data(as_text=True)
     assert '<section class="urgent"' not in later
-    summary = re.search(r'<details class="urgent">\s*<summary>(.*?)</summary>(.*?)</details>', later, re.S)
+    summary = re.search(r'<details class="urgent" dir="ltr">\s*<summary>(.*?)</summary>(.*?)</details>', later, re.S)
     assert "The person is in immediate danger" in summary.group(1)
     assert action not in summary.group(1)
     assert action in summary.group(2)

@@ -13,6 +13,7 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 
 from screening.cases import records as cases
+from screening.i18n.cjk import CJK_SOURCE_DIR
 from screening.i18n.languages import LANGUAGE_NAMES
 from screening.referral import pdf, person
 from screening.referral.pdf_text import ZWSP
@@ -52,8 +53,9 @@ def document_text(html):
 def font_cmaps():
     cmaps = []
     for _family, regular, _bold in pdf.PDF_FONTS:
-        if regular.suffix == ".ttc":
-            cmaps.append(set(TTCollection(str(regular)).fonts[0].getBestCmap()))
+        if isinstance(regular, str):  # a face of Debian's CJK collection, by PostScript name
+            faces = TTCollection(str(CJK_SOURCE_DIR / "NotoSansCJK-Regular.ttc"), lazy=True).fonts
+            cmaps.append(set(next(f for f in faces if f["name"].getDebugName(6) == regular).getBestCmap()))
         else:
             cmaps.append(set(TTFont(str(regular)).getBestCmap()))
     return cmaps

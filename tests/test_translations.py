@@ -3,9 +3,9 @@
 import pytest
 
 from screening.i18n.catalogs import REVIEW_MARK, catalog_path, placeholders, problems, read_catalog
-from screening.i18n.languages import ALL_LOCALES, TRANSLATIONS
+from screening.i18n.languages import ALL_LOCALES, INTERVIEW_ONLY, TRANSLATIONS
 
-TRANSLATED = [code for code in ALL_LOCALES if code != "en"]
+TRANSLATED = [code for code in (*ALL_LOCALES, *INTERVIEW_ONLY) if code != "en"]
 
 
 @pytest.mark.parametrize("code", TRANSLATED)

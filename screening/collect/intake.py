@@ -18,7 +18,7 @@ from screening.collect.formats import SubmissionError
 from screening.db.connection import now, write_transaction
 from screening.db.references import new_reference
 from screening.desk import facts
-from screening.i18n.languages import ALL_LOCALES, SOURCE_LOCALE
+from screening.i18n.languages import INTERVIEW_NAMES, SOURCE_LOCALE
 from screening.i18n.lazy import lazy_gettext as _l
 from screening.instrument import questionnaire
 from screening.instrument.bank import ALTERNATIVES
@@ -113,7 +113,7 @@ def check(submission):
     post = values.get("post", "").strip()
     if not post:
         raise Unfit(NO_POST)
-    lang = values.get("interview_lang") if values.get("interview_lang") in ALL_LOCALES else SOURCE_LOCALE
+    lang = values.get("interview_lang") if values.get("interview_lang") in INTERVIEW_NAMES else SOURCE_LOCALE
     interpreter = values.get("interpreter") if values.get("interpreter") in INTERPRETERS else "none"
     stamp = now()
     started = _stamp(values.get("start"), stamp)

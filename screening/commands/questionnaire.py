@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from screening.collect import encryption, xlsform
 from screening.commands import review
-from screening.i18n.languages import ALL_LOCALES, SOURCE_LOCALE
+from screening.i18n.languages import INTERVIEW_NAMES, SOURCE_LOCALE
 from screening.instrument import questionnaire
 from screening.instrument.bank import export
 from screening.instrument.logic import evidence_for, is_valid_answer
@@ -27,9 +27,9 @@ def _fail(message):
 
 def _languages(value):
     langs = [code.strip() for code in (value or SOURCE_LOCALE).split(",") if code.strip()]
-    unknown = [code for code in langs if code not in ALL_LOCALES]
+    unknown = [code for code in langs if code not in INTERVIEW_NAMES]
     if unknown:
-        raise click.BadParameter(f"unknown language {', '.join(unknown)}; known: {', '.join(ALL_LOCALES)}")
+        raise click.BadParameter(f"unknown language {', '.join(unknown)}; known: {', '.join(INTERVIEW_NAMES)}")
     return langs
 
 

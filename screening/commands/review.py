@@ -12,7 +12,7 @@ import io
 
 from flask_babel import force_locale
 
-from screening.i18n.languages import LANGUAGE_NAMES
+from screening.i18n.languages import INTERVIEW_NAMES
 from screening.instrument import questionnaire
 from screening.instrument.indicators import INDICATORS
 from screening.instrument.relevant import write
@@ -73,7 +73,7 @@ def as_csv(langs):
     """Return the review as CSV: the columns above, then one column a language."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*CSV_COLUMNS, *(f"{LANGUAGE_NAMES[lang]} ({lang})" for lang in langs)])
+    writer.writerow([*CSV_COLUMNS, *(f"{INTERVIEW_NAMES[lang]} ({lang})" for lang in langs)])
     for facts, text in rows(langs):
         writer.writerow([facts.get(column, "") for column in CSV_COLUMNS] + _in(text, langs))
     return out.getvalue()
@@ -89,7 +89,7 @@ def _table_row(cells):
 
 def as_markdown(langs):
     """Return the review as Markdown: a table a question, texts side by side, choices with their evidence."""
-    heads = [f"{LANGUAGE_NAMES[lang]} ({lang})" for lang in langs]
+    heads = [f"{INTERVIEW_NAMES[lang]} ({lang})" for lang in langs]
     lines = [f"# {questionnaire.SETTINGS['form_title']}, version {questionnaire.VERSION}", ""]
     lines += [
         "Texts other than English are first drafts until a native speaker has reviewed them (TRANSLATING.md).",

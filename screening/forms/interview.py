@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, InputRequired, ValidationError
 
 from screening.forms.fields import at_most, options, plain_text, strip, typed_text, unicode_burmese
-from screening.i18n.languages import LANGUAGE_NAMES, supported
+from screening.i18n.languages import INTERVIEW_NAMES, interview_locales
 from screening.i18n.lazy import lazy_gettext as _l
 from screening.instrument.bank import ALTERNATIVES, EXCLUSIVE
 
@@ -58,11 +58,11 @@ class StartForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.interview_lang.choices = options((code, LANGUAGE_NAMES[code]) for code in supported())
+        self.interview_lang.choices = options((code, INTERVIEW_NAMES[code]) for code in interview_locales())
 
     def validate_interview_lang(self, field):
-        """Accept only a language the app offers."""
-        if field.data not in supported():
+        """Accept only a language the app offers for the interview."""
+        if field.data not in interview_locales():
             raise ValidationError(_l("Choose a language from the list"))
 
     def validate_interpreter(self, field):

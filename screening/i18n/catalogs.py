@@ -14,10 +14,12 @@ import click
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
-from screening.i18n.languages import ALL_LOCALES, DOMAIN, SOURCE_LOCALE, TRANSLATIONS
+from screening.i18n.languages import ALL_LOCALES, DOMAIN, INTERVIEW_ONLY, SOURCE_LOCALE, TRANSLATIONS
 
 ROOT = TRANSLATIONS.parent
 TEMPLATE = TRANSLATIONS / f"{DOMAIN}.pot"
+# The person's texts alone (person.py): the template of the interview-only languages.
+PERSON_TEMPLATE = TRANSLATIONS / "person.pot"
 KEYWORDS = ("_l", "lazy_gettext")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdi]")
 # Every catalog's header says one of these: a first draft, or who reviewed it.
@@ -58,6 +60,11 @@ def _strings(message):
     return list(message.string) if isinstance(message.string, tuple | list) else [message.string]
 
 
+def template_of(code):
+    """Return the template a locale's catalog follows: all messages, or the person's alone."""
+    return PERSON_TEMPLATE if code in INTERVIEW_ONLY else TEMPLATE
+
+
 def problems(code):
     """Return what is wrong with one locale's catalog, as sentences; empty when it is complete."""
     path = catalog_path(code)
@@ -68,7 +75,7 @@ def problems(code):
     header = catalog.header_comment or ""
     if REVIEW_MARK not in header and REVIEWED_MARK not in header:
         found.append(f"{code}: the header must say '{REVIEW_MARK}', or '{REVIEWED_MARK} ...' once reviewed")
-    template_ids = {m.id for m in read_catalog(TEMPLATE) if m.id}
+    template_ids = {m.id for m in read_catalog(template_of(code)) if m.id}
     catalog_ids = {m.id for m in catalog if m.id}
     for missing in sorted(template_ids - catalog_ids, key=str):
         found.append(f"{code}: missing {missing!r} (run `make translations`)")
@@ -108,17 +115,41 @@ def extract():
         str(ROOT),
     ]
     _pybabel(*args)
+    write_person_template()
+
+
+def write_person_template():
+    """Write person.pot: the messages of messages.pot that the person reads or hears."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    from screening.i18n.person import person_messages
+
+    wanted = set(person_messages())
+    full = read_catalog(TEMPLATE)
+    lost = sorted(wanted - {m.id for m in full if m.id})
+    if lost:
+        raise click.ClickException(f"not in {TEMPLATE.name}: {lost!r} (are they marked for translation?)")
+    person = Catalog(
+        project=full.project, copyright_holder=full.copyright_holder, msgid_bugs_address=full.msgid_bugs_address
+    )
+    person.header_comment = "# The texts the person reads or hears (screening/i18n/person.py).\n#"
+    for message in full:
+        if message.id in wanted:
+            person.add(message.id, "", auto_comments=message.auto_comments, flags=message.flags - {"fuzzy"})
+    with PERSON_TEMPLATE.open("wb") as handle:
+        write_po(handle, person, omit_header=False, sort_output=True)
 
 
 @translate_cli.command("update")
 def update():
-    """Bring every catalog in line with messages.pot (new strings come in empty)."""
-    for code in ALL_LOCALES:
+    """Bring every catalog in line with its template (new strings come in empty)."""
+    for code in (*ALL_LOCALES, *INTERVIEW_ONLY):
         if catalog_path(code).exists():
             _pybabel(
                 "update",
                 "-i",
-                str(TEMPLATE),
+                str(template_of(code)),
                 "-d",
                 str(TRANSLATIONS),
                 "-D",
@@ -139,12 +170,13 @@ def compile_catalogs():
 @translate_cli.command("check")
 def check():
     """Fail unless every supported catalog is complete, with the same placeholders."""
-    found = [p for code in ALL_LOCALES if code != SOURCE_LOCALE for p in problems(code)]
+    codes = [code for code in (*ALL_LOCALES, *INTERVIEW_ONLY) if code != SOURCE_LOCALE]
+    found = [p for code in codes for p in problems(code)]
     for problem in found:
         click.echo(problem, err=True)
     if found:
         raise click.ClickException(f"{len(found)} problem(s) in the catalogs")
-    click.echo(f"{len(ALL_LOCALES) - 1} catalogs complete.")
+    click.echo(f"{len(codes)} catalogs complete ({len(INTERVIEW_ONLY)} of them for the interview only).")
 
 
 if __name__ == "__main__":

@@ -10,23 +10,19 @@ a missing one is dropped with a warning, a missing default stops the app.
 """
 
 import os
-from datetime import datetime
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_datetime as babel_format_datetime
-from babel.dates import get_datetime_format, get_time_format
 from babel.lists import format_list
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import Babel, force_locale, get_locale, gettext
 
 from screening.config import TRANSLATIONS_DIR
+from screening.i18n.person import INTERVIEW_ONLY
 
 TRANSLATIONS = TRANSLATIONS_DIR
 DOMAIN = "messages"
 SOURCE_LOCALE = "en"
-BUDDHIST_ERA_OFFSET = 543
 
 # Every language the frontline needs (screening model §7), each named in itself.
 LANGUAGE_NAMES = {
@@ -43,6 +39,30 @@ LANGUAGE_NAMES = {
     "pt": "Português",
 }
 ALL_LOCALES = tuple(LANGUAGE_NAMES)
+# The interview speaks these as well, for the person's texts only (person.py).
+INTERVIEW_NAMES = {**LANGUAGE_NAMES, **INTERVIEW_ONLY}
+# Where each language is spoken by the people officers meet (ISO 3166 codes), to help a person find theirs.
+SPOKEN_IN = {
+    "id": ("ID",),
+    "ms": ("MY", "BN", "SG"),
+    "th": ("TH",),
+    "vi": ("VN",),
+    "km": ("KH",),
+    "lo": ("LA",),
+    "my": ("MM",),
+    "fil": ("PH",),
+    "zh_Hans": ("CN", "SG", "MY"),
+    "pt": ("TL", "BR"),
+    "hi": ("IN",),
+    "bn": ("BD", "IN"),
+    "ne": ("NP",),
+    "si": ("LK",),
+    "ur": ("PK",),
+    "am": ("ET",),
+    "sw": ("KE", "TZ", "UG"),
+    "zh_Hant": ("TW", "HK"),
+    "ko": ("KR",),
+}
 
 
 class LocaleError(RuntimeError):
@@ -56,12 +76,27 @@ def html_lang(code):
 
 def language_name(code):
     """Return a language's name in itself, or the code when it is not one of ours."""
-    return LANGUAGE_NAMES.get(code, code)
+    return INTERVIEW_NAMES.get(code, code)
 
 
 def text_direction(code):
     """Return "rtl" or "ltr" for a locale code."""
     return Locale.parse(code).text_direction
+
+
+def language_choices():
+    """Return each interview language as the person may recognise it: (code, own name, where spoken, officer's name).
+
+    The countries are named in the language itself (CLDR), the officer's name for
+    the language in the interface's.
+    """
+    officer = Locale.parse(current_code())
+    choices = []
+    for code in interview_locales():
+        own = Locale.parse(code)
+        where = format_list([own.territories[t] for t in SPOKEN_IN.get(code, ())], locale=own)
+        choices.append((code, INTERVIEW_NAMES[code], where, own.get_display_name(officer)))
+    return choices
 
 
 def has_catalog(code):
@@ -71,7 +106,7 @@ def has_catalog(code):
 
 def usable_locales(configured, default):
     """Return the configured locales that have a catalog; raise LocaleError if the default has none."""
-    unknown = [c for c in configured if c not in LANGUAGE_NAMES]
+    unknown = [c for c in configured if c not in INTERVIEW_NAMES]
     if unknown:
         raise LocaleError(f"unknown locale(s) in SCREENING_LOCALES: {', '.join(unknown)}")
     if default not in configured or not has_catalog(default):
@@ -83,8 +118,13 @@ def usable_locales(configured, default):
 
 
 def supported():
-    """Return the locales this app offers."""
+    """Return the locales the interface offers."""
     return current_app.config["SCREENING_LOCALES_USABLE"]
+
+
+def interview_locales():
+    """Return the locales an interview may be held in: the interface's, then those for the interview only."""
+    return current_app.config["SCREENING_INTERVIEW_LOCALES"]
 
 
 def _best_from_environment(offered):
@@ -122,9 +162,9 @@ def select_locale():
 
 
 def current_code():
-    """Return the code of the interface locale in use (zh_Hans, not zh_Hans_CN)."""
+    """Return the code of the locale in use (zh_Hans, not zh_Hans_CN): the interface's, or a document's."""
     locale = get_locale()
-    for code in supported():
+    for code in interview_locales():
         if str(Locale.parse(code)) == str(locale):
             return code
     return current_app.config["SCREENING_DEFAULT_LOCALE"]
@@ -143,51 +183,6 @@ def lang_url(code):
     nothing of it into the page.
     """
     return "?" + urlencode({**request.args.to_dict(), "lang": code})
-
-
-def _buddhist_pattern(pattern, year):
-    """Replace the year field of a CLDR pattern with a quoted Buddhist-Era year."""
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern[i] == "y":
-            run = len(pattern) - len(pattern[i:].lstrip("y"))
-            be = year + BUDDHIST_ERA_OFFSET
-            out.append(f"'{be % 100:02d}'" if run == 2 else f"'{be}'")
-            i += run
-        else:
-            out.append(pattern[i])
-            i += 1
-    return "".join(out)
-
-
-def _format_stamp(stamp, date_width, with_zone):
-    """Format a stored ISO timestamp in the locale in use and the post's time zone."""
-    if not stamp:
-        return ""
-    code = current_code()
-    locale = Locale.parse(code)
-    zone = ZoneInfo(current_app.config["SCREENING_TIMEZONE"])
-    local = datetime.fromisoformat(stamp).astimezone(zone)
-    date_pattern = locale.date_formats[date_width].pattern
-    if code in current_app.config["SCREENING_BUDDHIST_ERA_LOCALES"]:
-        date_pattern = _buddhist_pattern(date_pattern, local.year)
-    time_pattern = get_time_format("short", locale=locale).pattern
-    joined = get_datetime_format(date_width, locale=locale).replace("{1}", date_pattern).replace("{0}", time_pattern)
-    return babel_format_datetime(local, joined + (" ZZZZ" if with_zone else ""), tzinfo=zone, locale=locale)
-
-
-def datetime_short(stamp):
-    """Format a stored ISO timestamp for the interface locale, in Buddhist-Era years where configured."""
-    return _format_stamp(stamp, "short", with_zone=False)
-
-
-def datetime_document(stamp):
-    """Format a timestamp for a printed document: the month in words and the time zone shown.
-
-    A document travels to other provinces and countries: "12/7/26, 8:55 AM" is
-    read as July in most of them, and a time means nothing without its zone.
-    """
-    return _format_stamp(stamp, "medium", with_zone=True)
 
 
 def list_words(items):
@@ -218,19 +213,25 @@ def template_context():
 def init_app(app):
     """Check the catalogs, wire Flask-Babel, and give templates their language helpers."""
     listed = (app.config["SCREENING_LOCALES"] or "").split(",")
-    configured = tuple(c.strip() for c in listed if c.strip()) or ALL_LOCALES
-    app.config["SCREENING_LOCALES_USABLE"] = usable_locales(configured, app.config["SCREENING_DEFAULT_LOCALE"])
-    missing = sorted(set(configured) - set(app.config["SCREENING_LOCALES_USABLE"]))
+    configured = tuple(c.strip() for c in listed if c.strip()) or tuple(INTERVIEW_NAMES)
+    usable = usable_locales(configured, app.config["SCREENING_DEFAULT_LOCALE"])
+    app.config["SCREENING_LOCALES_USABLE"] = tuple(c for c in usable if c in LANGUAGE_NAMES)
+    app.config["SCREENING_INTERVIEW_LOCALES"] = usable
+    missing = sorted(set(configured) - set(usable))
     if missing:
         app.logger.warning("no compiled catalog for %s: not offered (run `make setup`)", ", ".join(missing))
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["SCREENING_DEFAULT_LOCALE"]
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["SCREENING_TIMEZONE"]
     Babel(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
     app.context_processor(template_context)
-    app.add_template_filter(datetime_short)
-    app.add_template_filter(datetime_document)
+    from screening.i18n import dates
+
+    app.add_template_filter(dates.datetime_short)
+    app.add_template_filter(dates.datetime_document)
+    app.add_template_filter(dates.date_document)
     app.add_template_filter(list_words)
     app.add_template_global(translate_to)
     app.add_template_global(lang_url)
     app.add_template_global(html_lang)
     app.add_template_global(language_name)
+    app.add_template_global(text_direction)

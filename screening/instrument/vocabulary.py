@@ -135,3 +135,11 @@ PERSON_PHRASES = {
     "choose": _l("Choose one"),
     "or": _l("or"),
 }
+# What the person may agree to share (referrals.ITEMS), as the person's own sheet names them.
+ITEMS_FOR_THE_PERSON = {
+    "name": _l("Your name"),
+    "contact": _l("How to contact you"),
+    "date_of_birth": _l("Your date of birth"),
+    "nationality": _l("Your nationality"),
+    "answers": _l("Your answers to our questions, and what we concluded from them"),
+}

@@ -9,7 +9,7 @@ files; their labels are what people read.
 import unicodedata
 
 from screening.db.connection import now, write_transaction
-from screening.i18n.languages import LANGUAGE_NAMES
+from screening.i18n.languages import INTERVIEW_NAMES
 from screening.i18n.lazy import lazy_gettext as _l
 from screening.protection import audit
 
@@ -86,7 +86,8 @@ FIELDS = (
     "notes",
     "active",
 )
-_CODES = {code.casefold().replace("-", "_"): code for code in LANGUAGE_NAMES}
+# An organisation may speak any language of the interview, not only the interface's.
+_CODES = {code.casefold().replace("-", "_"): code for code in INTERVIEW_NAMES}
 
 
 def suggested_kinds(assessment):

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from screening.db.connection import write_transaction
 from screening.i18n import zawgyi
-from screening.i18n.languages import LANGUAGE_NAMES
+from screening.i18n.languages import INTERVIEW_NAMES, LANGUAGE_NAMES
 from screening.protection import audit
 from screening.protection.spreadsheet import neutralise, unneutralise
 from screening.protection.text import has_hidden_characters
@@ -93,7 +93,7 @@ def _cells(number, cells, header):
 
 def _choice_errors(number, values):
     """Return the errors of the columns that take stable values: kind, languages, print_language, active."""
-    kinds, languages = ", ".join(KINDS), ", ".join(LANGUAGE_NAMES)
+    kinds, spoken, languages = ", ".join(KINDS), ", ".join(INTERVIEW_NAMES), ", ".join(LANGUAGE_NAMES)
     errors = []
     if not values["kind"]:
         errors.append(_("Row %(row)d: the kind is missing; use one of: %(allowed)s", row=number, allowed=kinds))
@@ -112,14 +112,14 @@ def _choice_errors(number, values):
                 "Row %(row)d: language code '%(value)s' is not one of: %(allowed)s",
                 row=number,
                 value=code,
-                allowed=languages,
+                allowed=spoken,
             )
         )
     if not values["print_language"]:
         errors.append(
             _("Row %(row)d: the print_language is missing; use one of: %(allowed)s", row=number, allowed=languages)
         )
-    elif canonical_language(values["print_language"]) is None:
+    elif canonical_language(values["print_language"]) not in LANGUAGE_NAMES:
         errors.append(
             _(
                 "Row %(row)d: print_language '%(value)s' is not one of: %(allowed)s",

@@ -20,63 +20,70 @@ from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 
 from screening.config import TEMPLATES_DIR
-from screening.i18n.fonts import cjk_path
-from screening.i18n.languages import html_lang, language_in
-from screening.i18n.lazy import lazy_gettext as _l
+from screening.i18n.cjk import cjk_path
+from screening.i18n.dates import numbering_system
+from screening.i18n.languages import html_lang, language_in, text_direction
 from screening.instrument import questionnaire
 from screening.instrument.explain import answer_text, explain
-from screening.instrument.vocabulary import SERVICES
+from screening.instrument.vocabulary import ITEMS_FOR_THE_PERSON, SERVICES
 from screening.referral.pdf_text import claim_conformance, glyphs_without_text, install_actual_text, segment_html
 from screening.referral.referrals import BASES, DEADLINE_HOURS, ITEMS, PRIORITIES, deadline
 
 TEMPLATES = TEMPLATES_DIR / "pdf"
 NOTO = Path("/usr/share/fonts/truetype/noto")
 PAPER = {"a4": "A4", "letter": "letter"}
-# (family, regular file, bold file): one family per script, Latin first so that
-# digits and punctuation come from one font whatever the language.
+# (family, regular, bold): one family per script, Latin first so that digits and
+# punctuation come from one font whatever the language. A path is a file of ours
+# or Debian's; a name is a face of Debian's CJK collection, found by fontconfig.
 PDF_FONTS = (
     ("PDF Latin", NOTO / "NotoSans-Regular.ttf", NOTO / "NotoSans-Bold.ttf"),
     ("PDF Thai", NOTO / "NotoSansThai-Regular.ttf", NOTO / "NotoSansThai-Bold.ttf"),
     ("PDF Lao", NOTO / "NotoSansLao-Regular.ttf", NOTO / "NotoSansLao-Bold.ttf"),
     ("PDF Khmer", NOTO / "NotoSansKhmer-Regular.ttf", NOTO / "NotoSansKhmer-Bold.ttf"),
     ("PDF Myanmar", NOTO / "NotoSansMyanmar-Regular.ttf", NOTO / "NotoSansMyanmar-Bold.ttf"),
+    ("PDF Devanagari", NOTO / "NotoSansDevanagari-Regular.ttf", NOTO / "NotoSansDevanagari-Bold.ttf"),
+    ("PDF Bengali", NOTO / "NotoSansBengali-Regular.ttf", NOTO / "NotoSansBengali-Bold.ttf"),
+    ("PDF Sinhala", NOTO / "NotoSansSinhala-Regular.ttf", NOTO / "NotoSansSinhala-Bold.ttf"),
+    ("PDF Ethiopic", NOTO / "NotoSansEthiopic-Regular.ttf", NOTO / "NotoSansEthiopic-Bold.ttf"),
+    ("PDF Nastaliq", NOTO / "NotoNastaliqUrdu-Regular.ttf", NOTO / "NotoNastaliqUrdu-Bold.ttf"),
     ("PDF CJK", cjk_path(400), cjk_path(700)),
+    ("PDF Korean", "NotoSansCJKkr-Regular", "NotoSansCJKkr-Bold"),
+    ("PDF CJK TC", "NotoSansCJKtc-Regular", "NotoSansCJKtc-Bold"),
     ("PDF CJK Extra", cjk_path(400, full=True), cjk_path(400, full=True)),
 )
+# Where one character has a traditional and a simplified form, a traditional
+# Chinese document draws it from the traditional face.
+FIRST_FOR = {"zh-Hant": "PDF CJK TC"}
+# Page numbers in the language's own digits where it writes them so (WeasyPrint's counter styles).
+COUNTER_STYLES = {"beng": "bengali", "deva": "devanagari", "mymr": "myanmar"}
 QR_SCALE = 3
 install_actual_text()
-# What the person may agree to share (referrals.ITEMS), as the person's own sheet names them.
-ITEMS_FOR_THE_PERSON = {
-    "name": _l("Your name"),
-    "contact": _l("How to contact you"),
-    "date_of_birth": _l("Your date of birth"),
-    "nationality": _l("Your nationality"),
-    "answers": _l("Your answers to our questions, and what we concluded from them"),
-}
 
 
 def font_css():
     """Return the @font-face rules and the family list for printed documents."""
     rules = []
     for family, regular, bold in PDF_FONTS:
-        for weight, path in ((400, regular), (700, bold)):
-            rules.append(
-                f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); font-weight: {weight}; }}'
-            )
+        for weight, source in ((400, regular), (700, bold)):
+            src = f'url("{source.as_uri()}")' if isinstance(source, Path) else f'local("{source}")'
+            rules.append(f'@font-face {{ font-family: "{family}"; src: {src}; font-weight: {weight}; }}')
     families = ", ".join(f'"{family}"' for family, _r, _b in PDF_FONTS)
     # Margin boxes take their font from the page, not from the document.
     rules.append(f"html {{ font-family: {families}; }}")
     rules.append(f"@page {{ font-family: {families}; }}")
+    for lang, first in FIRST_FOR.items():
+        rules.append(f'html:lang({lang}), html:lang({lang}) * {{ font-family: "PDF Latin", "{first}", {families}; }}')
     return "\n".join(rules)
 
 
-def counter_text(message):
-    """Turn "Page %(page)s of %(pages)s", translated, into a CSS content value with counters."""
+def counter_text(message, lang="en"):
+    """Turn "Page %(page)s of %(pages)s", translated, into CSS content with counters in the language's digits."""
     pieces = re.split(r"%\((page|pages)\)s", message)
+    style = COUNTER_STYLES.get(numbering_system(lang), "decimal")
     out = []
     for i, piece in enumerate(pieces):
         if i % 2:
-            out.append(f"counter({piece})")
+            out.append(f"counter({piece}, {style})")
         elif piece:
             out.append(json.dumps(piece, ensure_ascii=False))
     return " ".join(out)
@@ -163,8 +170,9 @@ def _html(template, make_context, lang):
     language's name, a date) must already be in the document's language.
     """
     with force_locale(lang):
-        page_label = counter_text(_("Page %(page)s of %(pages)s"))
-        return render_template(f"pdf/{template}", page_label=page_label, **make_context())
+        page_label = counter_text(_("Page %(page)s of %(pages)s"), lang)
+        context = {"page_label": page_label, "doc_dir": text_direction(lang), **make_context()}
+        return render_template(f"pdf/{template}", **context)
 
 
 def _stylesheets(paper, font_config):

@@ -2,14 +2,14 @@
 
 import json
 
-from flask import Blueprint, g, redirect, render_template, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from screening.accounts.auth import requires
 from screening.cases import casework, records
 from screening.db.connection import get_db
 from screening.forms.casework import FollowupForm, LinkForm, NoteForm
 from screening.forms.interview import STOP_REASONS, StartForm
-from screening.i18n.languages import LANGUAGE_NAMES, current_code
+from screening.i18n.languages import current_code, language_choices, language_name
 from screening.instrument.explain import explain
 from screening.protection.audit import Actor
 from screening.referral import documents, followup, referrals
@@ -29,9 +29,19 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @requires("screen")
 def new():
-    """Confirm a private setting and the language, then open a draft screening."""
+    """Confirm a private setting and the language, then open a draft screening.
+
+    The officer may not know which language the person speaks: "let the person
+    choose" shows every interview language in its own script for the person to
+    tap, then comes back here with it chosen and with what the officer had
+    entered, none of it checked or stored yet.
+    """
     db = get_db()
     form = StartForm()
+    if form.is_submitted() and request.form.get("choose") == "language":
+        return render_template("cases/language.html", form=form, choices=language_choices())
+    if form.is_submitted() and request.form.get("chosen"):
+        return render_template("cases/new.html", form=form)
     if not form.is_submitted():
         form.post.data = records.last_post(db, g.user["id"])
         # The person most often speaks the language the officer works in: offer it first.
@@ -59,7 +69,7 @@ def case(reference):
         nothing_answered=not state.effective,
         not_asked=state.not_asked() if screening["status"] == records.STOPPED else [],
         resume_url=state.resume_url() if screening["status"] == records.DRAFT else None,
-        language=LANGUAGE_NAMES.get(screening["interview_lang"], screening["interview_lang"]),
+        language=language_name(screening["interview_lang"]),
         stop_reason=STOP_REASONS.get(screening["stop_reason"]),
         urgent=state.urgent_panel() if not result else None,
         priorities=referrals.PRIORITIES,

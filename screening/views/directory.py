@@ -14,7 +14,7 @@ from screening.accounts.auth import requires
 from screening.config import PACKAGE_DIR
 from screening.db.connection import get_db
 from screening.forms.directory import ImportForm, OrganisationForm
-from screening.i18n.languages import LANGUAGE_NAMES
+from screening.i18n.languages import INTERVIEW_NAMES
 from screening.protection.audit import Actor
 from screening.referral import directory
 from screening.referral.directory_csv import COLUMNS, export_for, import_rows, read_csv
@@ -33,7 +33,7 @@ def index():
         "directory/index.html",
         rows=directory.all_organisations(get_db()),
         kind_label=directory.kind_label,
-        all_languages=LANGUAGE_NAMES,
+        all_languages=INTERVIEW_NAMES,
     )
 
 
@@ -54,7 +54,7 @@ def _edit(row):
             flash(_("Saved %(name)s.", name=values["name"]))
             return redirect(url_for("directory.index"))
     return render_template(
-        "directory/form.html", form=form, row=row, kind_help=directory.KIND_HELP, all_languages=LANGUAGE_NAMES
+        "directory/form.html", form=form, row=row, kind_help=directory.KIND_HELP, all_languages=INTERVIEW_NAMES
     )
 
 
@@ -94,7 +94,7 @@ def import_file():
         more=max(0, len(problems) - MAX_ERRORS_SHOWN),
         columns=COLUMNS,
         kinds=directory.KINDS,
-        all_languages=LANGUAGE_NAMES,
+        all_languages=INTERVIEW_NAMES,
     )
 
 

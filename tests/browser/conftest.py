@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from screening.i18n.languages import ALL_LOCALES
+from screening.i18n.languages import ALL_LOCALES, INTERVIEW_ONLY
 from tests.browser.phone import AXE_SCRIPT, CHROMIUM, Phone, clear_screenshots, launch
 from tests.browser.server import ProductionServer, seed
 
@@ -20,7 +20,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 ACCOUNTS = {
     "officer": "officer",
     "linguist": "officer",
-    **{f"sweep.{code}": "officer" for code in ALL_LOCALES},
+    **{f"sweep.{code}": "officer" for code in (*ALL_LOCALES, *INTERVIEW_ONLY)},
     **{f"admin.{code}": "admin" for code in ALL_LOCALES},
 }
 

@@ -41,17 +41,20 @@ async (width) => {
     }
   }
 
-  // What sticks out on the right at this width (left overflow cannot be scrolled to).
+  // What sticks out on the right at this width, and what sticks out on the left, where it cannot
+  // be scrolled to at all (a right-to-left block, such as an Urdu page, overflows to the left).
   const tooWide = [];
-  if (document.documentElement.scrollWidth > width) {
-    for (const element of document.body.querySelectorAll("*")) {
-      const box = element.getBoundingClientRect();
-      if (box.right > width + 0.5 && box.width > 0) {
-        const name = element.tagName.toLowerCase() + (element.id ? `#${element.id}` : "") +
-          (element.className && typeof element.className === "string" ? `.${element.className.trim().split(/\s+/).join(".")}` : "");
-        tooWide.push(`${name} (right edge ${Math.round(box.right)} px)`);
-        if (tooWide.length >= 5) break;
-      }
+  const offLeft = [];
+  const nameOf = (element) => element.tagName.toLowerCase() + (element.id ? `#${element.id}` : "") +
+    (element.className && typeof element.className === "string" ? `.${element.className.trim().split(/\s+/).join(".")}` : "");
+  for (const element of document.body.querySelectorAll("*")) {
+    const box = element.getBoundingClientRect();
+    if (!box.width) continue;
+    if (box.right > width + 0.5 && document.documentElement.scrollWidth > width && tooWide.length < 5) {
+      tooWide.push(`${nameOf(element)} (right edge ${Math.round(box.right)} px)`);
+    }
+    if (box.left < -0.5 && !element.closest(".skip, .visually-hidden") && offLeft.length < 5) {
+      offLeft.push(`${nameOf(element)} (left edge ${Math.round(box.left)} px)`);
     }
   }
   // Words broken inside themselves: a word drawn on two lines although a line of its container
@@ -93,6 +96,7 @@ async (width) => {
     person: person ? person.lang : null,
     scrollWidth: document.documentElement.scrollWidth,
     tooWide,
+    offLeft,
     brokenWords,
     faces: faces.map(({ family, weight, status }) => ({ family, weight, status })),
     used: [...used].sort(),

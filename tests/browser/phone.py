@@ -44,6 +44,12 @@ LOCALE_FACES = {
     "km": "Screening Khmer",
     "my": "Screening Myanmar",
     "vi": "Screening Vietnamese",
+    "hi": "Screening Devanagari",
+    "ne": "Screening Devanagari",
+    "bn": "Screening Bengali",
+    "si": "Screening Sinhala",
+    "am": "Screening Ethiopic",
+    "ur": "Screening Nastaliq",
 }
 # Chromium's own console message for a page that answers an error status, expected on the error pages.
 STATUS_MESSAGE = "Failed to load resource: the server responded with a status of {status}"
@@ -202,6 +208,8 @@ class Phone:
                 f"{where}: at {width} px words break inside themselves although they fit on a line: "
                 + ", ".join(facts["brokenWords"])
             )
+        if facts["offLeft"]:
+            self.problems.append(f"{where}: at {width} px cut off on the left: {', '.join(facts['offLeft'])}")
         if facts["scrollWidth"] > width:
             self.problems.append(
                 f"{where}: scrolls sideways at {width} px (content {facts['scrollWidth']} px wide); "
