@@ -236,3 +236,22 @@ def test_a_name_typed_in_any_new_script_prints_in_a_referral(app, db, interview,
     for word in ("राम", "김민수", "陳志豪", "አበበ"):
         assert word in drawn
     assert renderers.renderers_disagree(data) == []
+
+
+def test_the_persons_sheet_prints_in_any_interview_language_the_referral_only_in_the_interfaces(
+    client, db, interview, users
+):
+    from screening.cases import records
+
+    interview.login()
+    interview.start(interview_lang="hi")
+    interview.run({**SCAM_COMPOUND, "danger_now": "yes"})
+    screening = records.find(db, interview.reference)
+    organisation = db["organisations"].get(add_organisation(db, print_lang="th"))
+    referral = refer(db, screening, organisation, users["officer"])
+    base = f"/s/{interview.reference}/referrals/{referral['id']}"
+    assert client.get(f"{base}/info.pdf").status_code == 200
+    assert client.get(f"{base}/info.pdf?lang=ur").status_code == 200
+    assert client.get(f"{base}.pdf?lang=ur").status_code == 200
+    printed = [(row["document"], row["lang"]) for row in db.query("select document, lang from exports order by id")]
+    assert printed == [("info", "hi"), ("info", "ur"), ("referral", "th")]

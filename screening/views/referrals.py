@@ -11,7 +11,7 @@ from screening.cases import records
 from screening.db.connection import get_db
 from screening.forms.fields import options
 from screening.forms.referrals import OfficerForm, PersonForm, ReferForm
-from screening.i18n.languages import supported
+from screening.i18n.languages import interview_locales, supported
 from screening.protection.audit import Actor
 from screening.referral import directory, documents, person, referrals, signing
 from screening.views import requested
@@ -114,6 +114,8 @@ def _document(reference, referral_id, document):
         abort(404)
     lang = request.args.get("lang")
     paper = request.args.get("paper")
+    # The person's sheet may be printed in any language of the interview, the referral in the interface's.
+    offered = interview_locales() if document == "info" else supported()
     try:
         name, data = documents.build(
             db,
@@ -121,7 +123,7 @@ def _document(reference, referral_id, document):
             screening,
             referral,
             document,
-            lang=lang if lang in supported() else None,
+            lang=lang if lang in offered else None,
             paper=paper if paper in documents.PAPER else "a4",
         )
     except signing.SigningError:
