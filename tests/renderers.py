@@ -68,7 +68,7 @@ def page_difference(a, b):
     return differing / inked
 
 
-def renderers_disagree(data, dpi=DPI):
+def renderers_disagree(data, dpi=DPI, tolerance=PAGE_TOLERANCE):
     """Return where the renderers disagree: [(page, renderer, share of blocks)]; [] when they agree."""
     with ThreadPoolExecutor(max_workers=len(RENDERERS)) as pool:
         drawn = dict(zip(RENDERERS, pool.map(lambda renderer: pages(data, renderer, dpi), RENDERERS), strict=True))
@@ -80,7 +80,7 @@ def renderers_disagree(data, dpi=DPI):
             continue
         for number, (a, b) in enumerate(zip(reference, drawn[renderer], strict=True), 1):
             difference = page_difference(a, b)
-            if difference > PAGE_TOLERANCE:
+            if difference > tolerance:
                 problems.append((number, renderer, round(difference, 3)))
     return problems
 

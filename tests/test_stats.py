@@ -149,3 +149,18 @@ def test_the_kept_counts_equal_a_count_from_scratch_after_a_screening_is_scored_
     assert kept == fresh
     assert ("officer:1:", "outcome", "possible", 1) in fresh
     assert not [r for r in fresh if r[1] == "outcome" and r[2] == "not_indicated"]
+
+
+@pytest.mark.parametrize(
+    ("label", "kept"),
+    [
+        ("Forced labour", "Forced labour"),
+        ("Recruited through a job advertisement online", "Recruited through a…"),
+        ("通过网络上的招聘广告被招募并被带到国外", "通过网络上的招聘广告被…"),
+    ],
+)
+def test_a_chart_label_is_cut_to_the_room_left_of_its_bar_whatever_its_script(label, kept):
+    # Cut by characters alone, a Chinese label took twice the room and ran off the chart's left edge.
+    from screening.desk.charts import fitted
+
+    assert fitted(label) == kept

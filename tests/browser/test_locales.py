@@ -57,7 +57,10 @@ AXE_SAMPLE = {
 # Two browsers at once keep both cores of the CI machine busy without starving the server.
 SWEEPERS = max(1, min(int(os.environ.get("SCREENING_SWEEPERS", "2")), len(ALL_LOCALES)))
 # The languages of the interview only: the person's pages, with the officer's in English.
-SWEPT = (*ALL_LOCALES, *INTERVIEW_ONLY)
+# SCREENING_SWEEP=ko,ur sweeps only those, for a quicker loop while mending them.
+SWEPT = tuple(
+    code for code in (*ALL_LOCALES, *INTERVIEW_ONLY) if code in (os.environ.get("SCREENING_SWEEP") or code).split(",")
+)
 PERSON_AXE_SAMPLE = {"language-picker", "consent", "q-safety", "q-forms", "result"}
 
 # An adult met after leaving a scam compound, in danger now, about whom the officer is
