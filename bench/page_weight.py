@@ -48,6 +48,8 @@ SCRIPT_FONTS = {
 class NullPhone:
     """Just enough of tests/browser/phone.Phone for the Officer driver, without the checks."""
 
+    javascript = True
+
     def __init__(self, browser, base_url):
         self.base_url = base_url
         self.context = browser.new_context(base_url=base_url, **CONTEXT_OPTIONS)

@@ -36,7 +36,7 @@ async (width) => {
       if (codePoint < 0x80) continue;
       const family = stack.find((name) => families.has(name) && covers(name, codePoint));
       if (!family) continue;
-      if (element.closest(".languages [lang], select")) inLanguageMenus.add(`${family} ${weight}: ${node.data.trim()}`);
+      if (element.closest(".languages [lang], .language-picker, select")) inLanguageMenus.add(`${family} ${weight}: ${node.data.trim()}`);
       else used.add(`${family} ${weight}`);
     }
   }
