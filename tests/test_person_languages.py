@@ -266,3 +266,14 @@ def test_the_persons_sheet_prints_in_any_interview_language_the_referral_only_in
     assert client.get(f"{base}.pdf?lang=ur").status_code == 200
     printed = [(row["document"], row["lang"]) for row in db.query("select document, lang from exports order by id")]
     assert printed == [("info", "hi"), ("info", "ur"), ("referral", "th")]
+
+
+def test_the_korean_and_traditional_faces_are_declared_only_for_documents_that_need_them():
+    # Each costs every render a fontconfig lookup (0.1 to 0.2 s).
+    plain = pdf.font_css('<html lang="en"><p>Somchai</p>')
+    assert "PDF Korean" not in plain
+    assert "PDF CJK TC" not in plain
+    assert "PDF Korean" in pdf.font_css('<html lang="en"><p>김민수</p>')
+    assert 'html:lang(zh-Hant), html:lang(zh-Hant) * { font-family: "PDF Latin", "PDF CJK TC"' in pdf.font_css(
+        '<html lang="zh-Hant">'
+    )

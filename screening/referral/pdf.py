@@ -54,25 +54,35 @@ PDF_FONTS = (
 # Where one character has a traditional and a simplified form, a traditional
 # Chinese document draws it from the traditional face.
 FIRST_FOR = {"zh-Hant": "PDF CJK TC"}
+# A face found by fontconfig costs every render a lookup (0.1 to 0.2 s): it is declared only for
+# a document that needs it. A traditional character elsewhere still has the full simplified face.
+NEEDED_IF = {
+    "PDF Korean": re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]"),
+    "PDF CJK TC": re.compile('lang="zh-Hant"'),
+}
 # Page numbers in the language's own digits where it writes them so (WeasyPrint's counter styles).
 COUNTER_STYLES = {"beng": "bengali", "deva": "devanagari", "mymr": "myanmar"}
 QR_SCALE = 3
 install_actual_text()
 
 
-def font_css():
-    """Return the @font-face rules and the family list for printed documents."""
+def font_css(html=""):
+    """Return the @font-face rules and the family list for printed documents (for ``html``, when given)."""
     rules = []
-    for family, regular, bold in PDF_FONTS:
+    fonts = [font for font in PDF_FONTS if font[0] not in NEEDED_IF or NEEDED_IF[font[0]].search(html)]
+    for family, regular, bold in fonts:
         for weight, source in ((400, regular), (700, bold)):
             src = f'url("{source.as_uri()}")' if isinstance(source, Path) else f'local("{source}")'
             rules.append(f'@font-face {{ font-family: "{family}"; src: {src}; font-weight: {weight}; }}')
-    families = ", ".join(f'"{family}"' for family, _r, _b in PDF_FONTS)
+    families = ", ".join(f'"{family}"' for family, _r, _b in fonts)
     # Margin boxes take their font from the page, not from the document.
     rules.append(f"html {{ font-family: {families}; }}")
     rules.append(f"@page {{ font-family: {families}; }}")
     for lang, first in FIRST_FOR.items():
-        rules.append(f'html:lang({lang}), html:lang({lang}) * {{ font-family: "PDF Latin", "{first}", {families}; }}')
+        if first in families:
+            rules.append(
+                f'html:lang({lang}), html:lang({lang}) * {{ font-family: "PDF Latin", "{first}", {families}; }}'
+            )
     return "\n".join(rules)
 
 
@@ -175,10 +185,10 @@ def _html(template, make_context, lang):
         return render_template(f"pdf/{template}", **context)
 
 
-def _stylesheets(paper, font_config):
+def _stylesheets(paper, font_config, html=""):
     """Return the style sheets; @font-face rules load only through a FontConfiguration."""
     return [
-        CSS(string=font_css(), font_config=font_config),
+        CSS(string=font_css(html), font_config=font_config),
         CSS(filename=str(TEMPLATES / "print.css")),
         CSS(string=f"@page {{ size: {PAPER[paper]}; }}"),
     ]
@@ -199,7 +209,7 @@ def render(html, paper="a4", attachment=None):
     document = HTML(string=segment_html(html), base_url=str(TEMPLATES))
     fonts = FontConfiguration()
     return document.write_pdf(
-        stylesheets=_stylesheets(paper, fonts),
+        stylesheets=_stylesheets(paper, fonts, html),
         font_config=fonts,
         pdf_variant="pdf/a-3u",
         attachments=attachments,
@@ -222,7 +232,7 @@ def layout(html, paper="a4"):
     """Return WeasyPrint's laid-out document, for tests that inspect boxes."""
     fonts = FontConfiguration()
     document = HTML(string=segment_html(html), base_url=str(TEMPLATES))
-    return document.render(stylesheets=_stylesheets(paper, fonts), font_config=fonts)
+    return document.render(stylesheets=_stylesheets(paper, fonts, html), font_config=fonts)
 
 
 def referral_html(screening, referral, person, answers, officer, lang):
