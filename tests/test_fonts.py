@@ -137,3 +137,18 @@ def test_the_korean_and_traditional_chinese_faces_printed_from_the_collection_nu
     charset = font["CFF "].cff.topDictIndex[0].charset
     assert all(glyph == f"cid{gid:05d}" for gid, glyph in enumerate(charset[1:], 1))
     assert {ord(c) for c in ("한국어여권" if "kr" in name else "護照臺灣國籍")} <= set(font.getBestCmap())
+
+
+@pytest.mark.parametrize(("face", "code"), [("tc", "zh_Hant"), ("kr", "ko")])
+@pytest.mark.parametrize("weight", WEIGHTS)
+def test_the_traditional_chinese_and_korean_print_faces_are_cut_to_their_sheet_and_number_cids_as_glyphs(
+    face, code, weight
+):
+    font = TTFont(str(cjk_path(weight, face=face)), lazy=True)
+    charset = font["CFF "].cff.topDictIndex[0].charset
+    assert all(name == f"cid{gid:05d}" for gid, name in enumerate(charset[1:], 1))
+    cmap = set(font.getBestCmap())
+    written = {ord(c) for c in catalog_text(code) if not c.isspace()}
+    assert sorted(written - cmap) == []
+    if face == "kr":
+        assert {ord(c) for c in "김민수이서연박지훈"} <= cmap, "the common Korean names"

@@ -15,7 +15,7 @@ from weasyprint.text.fonts import FontConfiguration
 from screening.cases import records as cases
 from screening.i18n.cjk import CJK_SOURCE_DIR
 from screening.i18n.languages import LANGUAGE_NAMES
-from screening.referral import pdf, person
+from screening.referral import pdf, person, typefaces
 from screening.referral.pdf_text import ZWSP
 from tests.conftest import IN_DANGER, actor, add_organisation, refer
 
@@ -52,7 +52,7 @@ def document_text(html):
 
 def font_cmaps():
     cmaps = []
-    for _family, regular, _bold in pdf.PDF_FONTS:
+    for _family, regular, _bold in typefaces.PDF_FONTS:
         if isinstance(regular, str):  # a face of Debian's CJK collection, by PostScript name
             faces = TTCollection(str(CJK_SOURCE_DIR / "NotoSansCJK-Regular.ttc"), lazy=True).fonts
             cmaps.append(set(next(f for f in faces if f["name"].getDebugName(6) == regular).getBestCmap()))

@@ -12,7 +12,7 @@ from markupsafe import escape
 from screening.i18n.languages import INTERVIEW_ONLY, language_choices
 from screening.i18n.person import INTERVIEW_ONLY as PERSON_LANGUAGES
 from screening.i18n.person import msgid, person_messages, template_messages
-from screening.referral import pdf
+from screening.referral import pdf, typefaces
 from tests import renderers
 from tests.conftest import IN_DANGER, SCAM_COMPOUND, actor, add_organisation, refer
 from tests.test_pdf import document_text, overflowing_lines, uncovered
@@ -270,10 +270,18 @@ def test_the_persons_sheet_prints_in_any_interview_language_the_referral_only_in
 
 def test_the_korean_and_traditional_faces_are_declared_only_for_documents_that_need_them():
     # Each costs every render a fontconfig lookup (0.1 to 0.2 s).
-    plain = pdf.font_css('<html lang="en"><p>Somchai</p>')
+    plain = typefaces.font_css('<html lang="en"><p>Somchai</p>')
     assert "PDF Korean" not in plain
     assert "PDF CJK TC" not in plain
-    assert "PDF Korean" in pdf.font_css('<html lang="en"><p>김민수</p>')
-    assert 'html:lang(zh-Hant), html:lang(zh-Hant) * { font-family: "PDF Latin", "PDF CJK TC"' in pdf.font_css(
+    assert "PDF Korean" in typefaces.font_css('<html lang="en"><p>김민수</p>')
+    assert 'html:lang(zh-Hant), html:lang(zh-Hant) * { font-family: "PDF Latin", "PDF CJK TC"' in typefaces.font_css(
         '<html lang="zh-Hant">'
     )
+
+
+def test_a_traditional_character_outside_the_cut_face_brings_in_the_full_face():
+    # The cut traditional face holds what the sheet writes; a rare character in a name needs the full face.
+    sheet = typefaces.font_css('<html lang="zh-Hant"><p>給你的資訊</p>')
+    assert '"PDF CJK TC"' in sheet
+    assert "PDF CJK TC Extra" not in sheet
+    assert "PDF CJK TC Extra" in typefaces.font_css('<html lang="zh-Hant"><p>給你的資訊 龘</p>')

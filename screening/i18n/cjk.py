@@ -1,4 +1,4 @@
-"""The simplified Chinese face for printed documents, cut at set-up.
+"""The Chinese (simplified and traditional) and Korean faces for printed documents, cut at set-up.
 
 Debian's fonts-noto-cjk ships every face of Noto Sans CJK in one collection, and
 CSS cannot pick a face out of a collection by file. The simplified Chinese face
@@ -11,15 +11,20 @@ PDF reader expects CIDs, so MuPDF, Ghostscript (and very likely Adobe Reader)
 drew the wrong glyphs or none, though poppler showed them. The cut font's CIDs
 are therefore renumbered to equal its glyph numbers (number_cids_as_glyphs).
 Keeping the old glyph numbers instead (``retain_gids``) also works but makes a
-Chinese referral ~350 KB. PDF_FONT_BUILD names how the files are made, so that
-files made the old way are made again.
+Chinese referral ~350 KB. Each cut file has a stamp beside it naming how it
+was made and the characters it holds, so that a file made another way, or for
+a catalog since changed, is made again.
 
-Traditional Chinese and Korean documents take their faces straight from the
-collection by PostScript name (``local()`` in pdf.py): cutting them cost two
-minutes of every set-up, and a person's sheet in either is still under 150 KB.
-The full faces number their CIDs as their glyphs already.
+The traditional Chinese face is cut to what the person's sheet writes (its
+catalog), the Korean face to the 2,350 Hangul syllables of KS X 1001 (and its
+catalog): a few seconds of set-up each, where cutting to Big5 took twenty. A
+traditional character outside the cut comes from the full face in the
+collection, found by its PostScript name (``local()``, typefaces.py), whose
+CIDs already equal its glyph numbers; uncut, a person's sheet in traditional
+Chinese weighed 383 KB, and in Korean 283 KB.
 """
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,8 +33,7 @@ from screening.i18n.fonts import WEIGHTS, FontsMissing
 
 CJK_SOURCE_DIR = Path("/usr/share/fonts/opentype/noto")
 PDF_FONT_DIR = PACKAGE_DIR / "pdf_fonts"
-PDF_FONT_BUILD = "2: GB 2312 and punctuation, CIDs numbered as glyphs\n"
-PDF_FONT_STAMP = PDF_FONT_DIR / "build.txt"
+PDF_FONT_BUILD = "3: cut, CIDs numbered as glyphs\n"
 CJK_EXTRA_RANGES = ((0x0020, 0x007E), (0x2000, 0x206F), (0x3000, 0x303F), (0xFF00, 0xFFEF))
 
 
@@ -54,6 +58,32 @@ def gb2312_characters():
     return _punctuation() | _encoded("gb2312", range(0xA1, 0xF8), range(0xA1, 0xFF))
 
 
+def catalog_characters(code):
+    """Return every character a language's catalog writes."""
+    from babel.messages.pofile import read_po
+
+    from screening.config import TRANSLATIONS_DIR
+
+    with (TRANSLATIONS_DIR / code / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        return {
+            ord(c)
+            for m in read_po(handle)
+            if m.id
+            for s in ([m.string] if isinstance(m.string, str) else m.string)
+            for c in s
+        }
+
+
+def traditional_characters():
+    """Return what the person's sheet in traditional Chinese writes: its catalog, and the punctuation."""
+    return _punctuation() | catalog_characters("zh_Hant")
+
+
+def korean_characters():
+    """Return the 2,350 Hangul syllables of KS X 1001 (names included), the Korean catalog's, and the punctuation."""
+    return _punctuation() | catalog_characters("ko") | _encoded("euc_kr", range(0xB0, 0xC9), range(0xA1, 0xFF))
+
+
 @dataclass(frozen=True)
 class CjkFace:
     """One face of the collection: its name there, our file prefix, its characters, and whether a full copy is kept."""
@@ -64,8 +94,13 @@ class CjkFace:
     keep_full: bool = False
 
 
+# Traditional Chinese and Korean are cut small (a few seconds of set-up each, where Big5 took
+# twenty); a character outside the cut comes from the full face in Debian's collection, which
+# pdf.py declares only for a document that has one.
 FACES = {
     "sc": CjkFace("Noto Sans CJK SC", "NotoSansCJKsc", gb2312_characters, keep_full=True),
+    "tc": CjkFace("Noto Sans CJK TC", "NotoSansCJKtc", traditional_characters),
+    "kr": CjkFace("Noto Sans CJK KR", "NotoSansCJKkr", korean_characters),
 }
 
 
@@ -80,7 +115,6 @@ def build_pdf_cjk():
     from fontTools.ttLib import TTCollection
 
     PDF_FONT_DIR.mkdir(parents=True, exist_ok=True)
-    current = PDF_FONT_STAMP.exists() and PDF_FONT_STAMP.read_text() == PDF_FONT_BUILD
     written = []
     for weight, style in WEIGHTS.items():
         source = CJK_SOURCE_DIR / f"NotoSansCJK-{style}.ttc"
@@ -89,7 +123,12 @@ def build_pdf_cjk():
         for key, spec in FACES.items():
             full = spec.keep_full and weight == 400
             targets = [cjk_path(weight, face=key)] + ([cjk_path(weight, full=True, face=key)] if full else [])
-            if current and all(t.exists() and t.stat().st_mtime > source.stat().st_mtime for t in targets):
+            characters = sorted(spec.characters())
+            # The stamp names the way the file was made and the characters it was cut to.
+            stamp = PDF_FONT_BUILD + hashlib.sha256(str(characters).encode()).hexdigest() + "\n"
+            stamp_path = targets[0].with_suffix(".build")
+            made = all(t.exists() and t.stat().st_mtime > source.stat().st_mtime for t in targets)
+            if made and stamp_path.exists() and stamp_path.read_text() == stamp:
                 continue
             face = next(f for f in TTCollection(str(source)).fonts if f["name"].getDebugName(1) == spec.face)
             if full:
@@ -99,12 +138,12 @@ def build_pdf_cjk():
             options.name_IDs = ["*"]
             options.notdef_outline = True
             subsetter = subset.Subsetter(options)
-            subsetter.populate(unicodes=sorted(spec.characters()))
+            subsetter.populate(unicodes=characters)
             subsetter.subset(face)
             subset.save_font(face, str(targets[0]), options)
             number_cids_as_glyphs(targets[0])
+            stamp_path.write_text(stamp)
             written.extend(targets)
-    PDF_FONT_STAMP.write_text(PDF_FONT_BUILD)
     return written
 
 

@@ -10,7 +10,6 @@ and Burmese get line-break opportunities from ICU (pdf_text.py).
 
 import json
 import re
-from pathlib import Path
 
 import segno
 from flask import render_template
@@ -20,7 +19,6 @@ from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 
 from screening.config import TEMPLATES_DIR
-from screening.i18n.cjk import cjk_path
 from screening.i18n.dates import numbering_system
 from screening.i18n.languages import html_lang, language_in, text_direction
 from screening.instrument import questionnaire
@@ -28,62 +26,14 @@ from screening.instrument.explain import answer_text, explain
 from screening.instrument.vocabulary import ITEMS_FOR_THE_PERSON, SERVICES
 from screening.referral.pdf_text import claim_conformance, glyphs_without_text, install_actual_text, segment_html
 from screening.referral.referrals import BASES, DEADLINE_HOURS, ITEMS, PRIORITIES, deadline
+from screening.referral.typefaces import font_css
 
 TEMPLATES = TEMPLATES_DIR / "pdf"
-NOTO = Path("/usr/share/fonts/truetype/noto")
 PAPER = {"a4": "A4", "letter": "letter"}
-# (family, regular, bold): one family per script, Latin first so that digits and
-# punctuation come from one font whatever the language. A path is a file of ours
-# or Debian's; a name is a face of Debian's CJK collection, found by fontconfig.
-PDF_FONTS = (
-    ("PDF Latin", NOTO / "NotoSans-Regular.ttf", NOTO / "NotoSans-Bold.ttf"),
-    ("PDF Thai", NOTO / "NotoSansThai-Regular.ttf", NOTO / "NotoSansThai-Bold.ttf"),
-    ("PDF Lao", NOTO / "NotoSansLao-Regular.ttf", NOTO / "NotoSansLao-Bold.ttf"),
-    ("PDF Khmer", NOTO / "NotoSansKhmer-Regular.ttf", NOTO / "NotoSansKhmer-Bold.ttf"),
-    ("PDF Myanmar", NOTO / "NotoSansMyanmar-Regular.ttf", NOTO / "NotoSansMyanmar-Bold.ttf"),
-    ("PDF Devanagari", NOTO / "NotoSansDevanagari-Regular.ttf", NOTO / "NotoSansDevanagari-Bold.ttf"),
-    ("PDF Bengali", NOTO / "NotoSansBengali-Regular.ttf", NOTO / "NotoSansBengali-Bold.ttf"),
-    ("PDF Sinhala", NOTO / "NotoSansSinhala-Regular.ttf", NOTO / "NotoSansSinhala-Bold.ttf"),
-    ("PDF Ethiopic", NOTO / "NotoSansEthiopic-Regular.ttf", NOTO / "NotoSansEthiopic-Bold.ttf"),
-    ("PDF Nastaliq", NOTO / "NotoNastaliqUrdu-Regular.ttf", NOTO / "NotoNastaliqUrdu-Bold.ttf"),
-    ("PDF CJK", cjk_path(400), cjk_path(700)),
-    ("PDF Korean", "NotoSansCJKkr-Regular", "NotoSansCJKkr-Bold"),
-    ("PDF CJK TC", "NotoSansCJKtc-Regular", "NotoSansCJKtc-Bold"),
-    ("PDF CJK Extra", cjk_path(400, full=True), cjk_path(400, full=True)),
-)
-# Where one character has a traditional and a simplified form, a traditional
-# Chinese document draws it from the traditional face.
-FIRST_FOR = {"zh-Hant": "PDF CJK TC"}
-# A face found by fontconfig costs every render a lookup (0.1 to 0.2 s): it is declared only for
-# a document that needs it. A traditional character elsewhere still has the full simplified face.
-NEEDED_IF = {
-    "PDF Korean": re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]"),
-    "PDF CJK TC": re.compile('lang="zh-Hant"'),
-}
 # Page numbers in the language's own digits where it writes them so (WeasyPrint's counter styles).
 COUNTER_STYLES = {"beng": "bengali", "deva": "devanagari", "mymr": "myanmar"}
 QR_SCALE = 3
 install_actual_text()
-
-
-def font_css(html=""):
-    """Return the @font-face rules and the family list for printed documents (for ``html``, when given)."""
-    rules = []
-    fonts = [font for font in PDF_FONTS if font[0] not in NEEDED_IF or NEEDED_IF[font[0]].search(html)]
-    for family, regular, bold in fonts:
-        for weight, source in ((400, regular), (700, bold)):
-            src = f'url("{source.as_uri()}")' if isinstance(source, Path) else f'local("{source}")'
-            rules.append(f'@font-face {{ font-family: "{family}"; src: {src}; font-weight: {weight}; }}')
-    families = ", ".join(f'"{family}"' for family, _r, _b in fonts)
-    # Margin boxes take their font from the page, not from the document.
-    rules.append(f"html {{ font-family: {families}; }}")
-    rules.append(f"@page {{ font-family: {families}; }}")
-    for lang, first in FIRST_FOR.items():
-        if first in families:
-            rules.append(
-                f'html:lang({lang}), html:lang({lang}) * {{ font-family: "PDF Latin", "{first}", {families}; }}'
-            )
-    return "\n".join(rules)
 
 
 def counter_text(message, lang="en"):
