@@ -83,6 +83,9 @@ def test_a_configured_locale_without_a_catalog_is_dropped_and_a_default_without_
         usable_locales(("en", "th"), "th")
     with pytest.raises(LocaleError, match="unknown locale"):
         usable_locales(("en", "klingon"), "en")
+    # A language of the interview only has no interface to default to.
+    with pytest.raises(LocaleError, match="interview only"):
+        usable_locales(("en", "hi"), "hi")
 
 
 def test_the_app_refuses_to_start_with_an_unusable_default(tmp_path, monkeypatch):

@@ -109,6 +109,8 @@ def usable_locales(configured, default):
     unknown = [c for c in configured if c not in INTERVIEW_NAMES]
     if unknown:
         raise LocaleError(f"unknown locale(s) in SCREENING_LOCALES: {', '.join(unknown)}")
+    if default in INTERVIEW_ONLY:
+        raise LocaleError(f"{default!r} is a language of the interview only: choose an interface language as default")
     if default not in configured or not has_catalog(default):
         raise LocaleError(
             f"the default locale {default!r} has no compiled catalog or is not configured; "
