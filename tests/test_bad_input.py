@@ -31,7 +31,10 @@ def test_a_bad_age_is_explained_and_what_was_typed_is_kept(interview, client, db
     assert "age" not in stored_answers(db, interview.reference)
 
 
-@pytest.mark.parametrize(("typed", "stored"), [("๒๕", 25), ("២៥", 25), ("၂၅", 25), ("໒໕", 25), (" 31 ", 31)])
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("๒๕", 25), ("២៥", 25), ("၂၅", 25), ("໒໕", 25), ("২৫", 25), ("२५", 25), ("۲۵", 25), (" 31 ", 31)],
+)
 def test_an_age_in_native_digits_is_read_as_a_number(interview, client, db, typed, stored):
     interview.start()
     response = interview.answer("age", age=typed)

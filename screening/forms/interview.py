@@ -111,7 +111,7 @@ class NumberOrAlternative(Field):
 
     The number box and the alternative radios share the question id as their name,
     so the form works with JavaScript off and reads ``['24']``, ``['', 'unknown']``...
-    Native digits (Thai, Lao, Khmer, Burmese) are read as numbers.
+    Native digits (Thai, Lao, Khmer, Burmese, Bengali, Devanagari, Urdu's) are read as numbers.
     """
 
     def __init__(self, label, minimum, maximum, alternatives=(), **kwargs):
