@@ -9,6 +9,7 @@ from babel import Locale
 from flask_babel import force_locale, gettext
 from markupsafe import escape
 
+from screening.i18n.catalogs import PERSON_TEMPLATE, read_catalog
 from screening.i18n.languages import INTERVIEW_ONLY, language_choices
 from screening.i18n.person import INTERVIEW_ONLY as PERSON_LANGUAGES
 from screening.i18n.person import msgid, person_messages, template_messages
@@ -73,6 +74,8 @@ def test_an_interview_shows_the_person_only_texts_of_their_language(app, client,
 
 def test_every_text_of_the_persons_sheet_and_questions_is_in_the_persons_template(app):
     person = set(person_messages())
+    # person.pot is as make messages writes it: a text added for the person is not left out.
+    assert {m.id for m in read_catalog(PERSON_TEMPLATE) if m.id} == person
     assert template_messages("pdf/info.html") <= person
     assert "Do you agree to answer some questions?" in person
     assert "Choose one" in person

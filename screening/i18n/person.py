@@ -26,8 +26,7 @@ from flask_babel.speaklater import LazyString
 
 from screening.config import TEMPLATES_DIR
 
-# Languages for the interview only, each named in itself, and where it is spoken
-# (for the page on which the person points to their language).
+# Languages for the interview only, each named in itself (where each is spoken: languages.SPOKEN_IN).
 INTERVIEW_ONLY = {
     "hi": "हिन्दी",
     "bn": "বাংলা",
