@@ -56,7 +56,8 @@ def _ids(message):
     return list(message.id) if isinstance(message.id, tuple | list) else [message.id]
 
 
-def _strings(message):
+def translations_of(message):
+    """Return the translated strings of a message (one, or one per plural form)."""
     return list(message.string) if isinstance(message.string, tuple | list) else [message.string]
 
 
@@ -84,11 +85,11 @@ def problems(code):
             continue
         if message.fuzzy:
             found.append(f"{code}: fuzzy, needs checking: {message.id!r}")
-        if not all(_strings(message)):
+        if not all(translations_of(message)):
             found.append(f"{code}: untranslated: {message.id!r}")
             continue
         wanted = placeholders(_ids(message)[0])
-        for string in _strings(message):
+        for string in translations_of(message):
             if placeholders(string) != wanted:
                 found.append(f"{code}: placeholders differ in {message.id!r}: {string!r}")
     found.extend(f"{code}: {error}" for _msg, errors in catalog.check() for error in errors)

@@ -60,18 +60,9 @@ def gb2312_characters():
 
 def catalog_characters(code):
     """Return every character a language's catalog writes."""
-    from babel.messages.pofile import read_po
+    from screening.i18n.catalogs import catalog_path, read_catalog, translations_of
 
-    from screening.config import TRANSLATIONS_DIR
-
-    with (TRANSLATIONS_DIR / code / "LC_MESSAGES" / "messages.po").open("rb") as handle:
-        return {
-            ord(c)
-            for m in read_po(handle)
-            if m.id
-            for s in ([m.string] if isinstance(m.string, str) else m.string)
-            for c in s
-        }
+    return {ord(c) for m in read_catalog(catalog_path(code)) if m.id for text in translations_of(m) for c in text}
 
 
 def traditional_characters():

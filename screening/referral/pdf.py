@@ -2,10 +2,9 @@
 
 WeasyPrint turns an HTML template into a PDF/A-3 file with the referral as JSON
 attached, so the receiving side can import it without retyping. Each document
-is rendered in its own language, independent of the interface. Fonts come from
-Debian's Noto packages, one family name per script (WeasyPrint garbles text
-when several files share one family), and are embedded as subsets. Khmer, Lao
-and Burmese get line-break opportunities from ICU (pdf_text.py).
+is rendered in its own language, independent of the interface, in the
+typefaces its scripts need (typefaces.py). Khmer, Lao and Burmese get
+line-break opportunities from ICU (pdf_text.py).
 """
 
 import json
