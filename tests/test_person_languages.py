@@ -288,3 +288,14 @@ def test_a_traditional_character_outside_the_cut_face_brings_in_the_full_face():
     assert '"PDF CJK TC"' in sheet
     assert "PDF CJK TC Extra" not in sheet
     assert "PDF CJK TC Extra" in typefaces.font_css('<html lang="zh-Hant"><p>給你的資訊 龘</p>')
+
+
+def test_a_referral_names_an_interview_only_language_in_the_documents_language_too(app):
+    # "اردو" alone tells a caseworker in Bangkok nothing.
+    from screening.i18n.languages import language_in
+
+    with app.test_request_context():
+        with force_locale("en"):
+            assert language_in("ur", "en") == "Urdu (اردو)"
+        with force_locale("th"):
+            assert language_in("ne", "th") == f"{Locale.parse('ne').get_display_name('th')} (नेपाली)"

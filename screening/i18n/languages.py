@@ -195,7 +195,7 @@ def list_words(items):
 def language_in(code, document_code):
     """Return a language's name in the document's language, with its own name beside it when they differ."""
     own = language_name(code)
-    if code == document_code or code not in LANGUAGE_NAMES:
+    if code == document_code or code not in INTERVIEW_NAMES:
         return own
     name = Locale.parse(code).get_display_name(Locale.parse(document_code))
     return gettext("%(language)s (%(own_name)s)", language=name, own_name=own)
