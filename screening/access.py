@@ -25,15 +25,22 @@ move into another organisation, or plant an account there, and read its cases.
 
 from screening.i18n.lazy import lazy_gettext as _l
 
-OFFICER, SUPERVISOR, ADMIN = "officer", "supervisor", "admin"
-ROLES = (OFFICER, SUPERVISOR, ADMIN)
-ROLE_NAMES = {OFFICER: _l("officer"), SUPERVISOR: _l("supervisor"), ADMIN: _l("administrator")}
+OFFICER, SUPERVISOR, ADMIN, VOICE = "officer", "supervisor", "admin", "voice"
+ROLES = (OFFICER, SUPERVISOR, ADMIN, VOICE)
+# Accounts that work with cases; a voice account records the person's texts and sees no case.
+STAFF = (OFFICER, SUPERVISOR, ADMIN)
+ROLE_NAMES = {
+    OFFICER: _l("officer"),
+    SUPERVISOR: _l("supervisor"),
+    ADMIN: _l("administrator"),
+    VOICE: _l("voice (records the person's texts)"),
+}
 
 # What each role may use, beside the cases it may see.
 PERMISSIONS = {
-    "screen": (ROLES, "Start, run, stop and finish interviews; refer the person; print referrals."),
-    "desk": (ROLES, "Find cases and follow referrals up, within the cases the account sees."),
-    "statistics": (ROLES, "Read and export statistics, within the cases the account sees."),
+    "screen": (STAFF, "Start, run, stop and finish interviews; refer the person; print referrals."),
+    "desk": (STAFF, "Find cases and follow referrals up, within the cases the account sees."),
+    "statistics": (STAFF, "Read and export statistics, within the cases the account sees."),
     "organisation_cases": ((SUPERVISOR, ADMIN), "See every case of the account's organisation, not only its own."),
     "accounts": ((ADMIN,), "Create and change accounts (of the administrator's organisation)."),
     "directory": ((ADMIN,), "Keep the directory of services, with CSV import and export."),
@@ -42,6 +49,10 @@ PERMISSIONS = {
         (SUPERVISOR, ADMIN),
         "Import signed referrals and acknowledgements from other installations; follow up the received cases "
         "of the account's organisation.",
+    ),
+    "audio": (
+        (ADMIN, VOICE),
+        "Record, upload, approve and reject recordings of the texts the person hears, in the account's languages.",
     ),
     "trust": ((ADMIN,), "Accept another installation's signing certificate as trusted."),
     "collect": (

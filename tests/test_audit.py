@@ -53,6 +53,14 @@ EXPECTED_ACTIONS = {
     "view_person",
     "edit_person",
     "demo_seed",
+    "person_answers",
+    "handover",
+    "handover_back",
+    "handover_locked",
+    "unlock_case",
+    "recording_add",
+    "recording_decide",
+    "recordings_import",
 }
 AT_POST = audit.Actor(7, "somchai", "10.0.0.5")
 NO_ADDRESS = audit.Actor(7, "somchai")

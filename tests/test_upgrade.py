@@ -54,7 +54,7 @@ def test_every_migration_is_applied_once_and_the_data_is_all_there(upgraded):
     assert migrations.pending(db) == []
     applied = [row["name"] for row in db.query("select name from _sqlite_migrations order by id")]
     assert applied[:7] == [m.name for m in migrations._migrations][:7]
-    assert applied[-3:] == ["m008_organisation_of_a_case", "m009_referrals_that_travel", "m010_collected_submissions"]
+    assert applied[-3:] == ["m009_referrals_that_travel", "m010_collected_submissions", "m011_handover_and_recordings"]
     counts = {table: db[table].count for table in ("users", "screenings", "answers", "referrals", "notes", "audit")}
     assert counts["users"] == 4
     assert counts["screenings"] == 3

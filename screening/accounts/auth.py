@@ -11,13 +11,14 @@ from flask import abort, g, redirect, request, session, url_for
 
 from screening.access import may
 from screening.accounts import sessions, store, throttle
+from screening.cases import handover
 from screening.db.connection import get_db, write_transaction
 from screening.protection import audit
 
 
 def load_user():
     """Put the logged-in account on ``g.user`` and its session on ``g.session_row`` (or None)."""
-    g.user = g.session_row = g.session_ended = None
+    g.user = g.session_row = g.session_ended = g.handover = None
     session_id = session.get("sid")
     if not session_id:
         return
@@ -32,6 +33,7 @@ def load_user():
         session.clear()
         return
     g.user, g.session_row = user, row
+    g.handover = handover.of(row)
 
 
 def log_in(db, user):
@@ -45,6 +47,7 @@ def log_in(db, user):
     with write_transaction(db):
         session["sid"] = sessions.start(db, user["id"])
         audit.record(db, "login", actor)
+        handover.unlock_for(db, actor, user["id"])
         if chosen and chosen != user.get("locale"):
             store.set_locale(db, actor, chosen)
             user = {**user, "locale": chosen}

@@ -24,7 +24,7 @@ LOCK_HOURS = 24
 # Why a check ended as it did; every outcome but OK is a refusal.
 OK, FAILED, LOCKED, LOCKOUT, ADDRESS_BLOCKED = "ok", "failed", "locked", "lockout", "address_blocked"
 # What the password was checked for.
-PURPOSES = ("login", "reauth", "password_change")
+PURPOSES = ("login", "reauth", "password_change", "handover")
 
 # Failures since the last success, within the window, by account or by address.
 _FAILURES = {

@@ -88,23 +88,35 @@ def answers(db, screening_id):
     }
 
 
-def save_answers(db, actor, screening, page_id, values):
-    """Store a page of answers and touch the screening, in one transaction with its audit entry."""
+def answered_by_person(db, screening_id):
+    """Return the ids of the questions the person answered alone, on the handed-over phone."""
+    rows = db.query("select question_id from answers where screening_id = ? and by_person = 1", [screening_id])
+    return {row["question_id"] for row in rows}
+
+
+def save_answers(db, actor, screening, page_id, values, by_person=False):
+    """Store a page of answers and touch the screening, in one transaction with its audit entry.
+
+    ``by_person`` marks answers the person gave alone on the handed-over phone; an
+    answer the officer records again is the officer's.
+    """
     stamp = now()
     with write_transaction(db):
         for question_id, value in values.items():
             stored, free_text = stored_answer(question_id, value)
             db.execute(
-                "insert into answers (screening_id, question_id, value, answered_at, free_text) "
-                "values (?, ?, ?, ?, ?) on conflict (screening_id, question_id) do update set "
-                "value = excluded.value, answered_at = excluded.answered_at, free_text = excluded.free_text",
-                [screening["id"], question_id, stored, stamp, int(free_text)],
+                "insert into answers (screening_id, question_id, value, answered_at, free_text, by_person) "
+                "values (?, ?, ?, ?, ?, ?) on conflict (screening_id, question_id) do update set "
+                "value = excluded.value, answered_at = excluded.answered_at, free_text = excluded.free_text, "
+                "by_person = excluded.by_person",
+                [screening["id"], question_id, stored, stamp, int(free_text), int(by_person)],
             )
         db.execute(
             "update screenings set updated_at = ?, bank_version = ? where id = ?",
             [stamp, questionnaire.VERSION, screening["id"]],
         )
-        audit.record(db, "edit_answers", actor, reference=screening["reference"], detail={"page": page_id})
+        action = "person_answers" if by_person else "edit_answers"
+        audit.record(db, action, actor, reference=screening["reference"], detail={"page": page_id})
 
 
 def record_consent(db, actor, screening, agreed):

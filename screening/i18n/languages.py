@@ -146,6 +146,13 @@ def _best_from_environment(offered):
 
 
 def select_locale():
+    """Return the locale of this request: the person's while the phone is handed over, else the interface's."""
+    if has_request_context() and g.get("handover_lang"):
+        return g.handover_lang
+    return interface_locale()
+
+
+def interface_locale():
     """Return the interface locale, in the documented order (the shell's language for commands)."""
     offered = supported()
     default = current_app.config["SCREENING_DEFAULT_LOCALE"]

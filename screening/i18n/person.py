@@ -38,8 +38,8 @@ INTERVIEW_ONLY = {
     "zh_Hant": "中文（繁體）",
     "ko": "한국어",
 }
-# The templates the person reads whole, in their language.
-PERSON_TEMPLATES = ("pdf/info.html",)
+# The templates the person reads whole, in their language: their sheet, and the phone handed over to them.
+PERSON_TEMPLATES = ("pdf/info.html", "handover/turn.html", "handover/back.html", "handover/refused.html")
 PAGE_LABEL = "Page %(page)s of %(pages)s"
 
 
@@ -50,6 +50,11 @@ def msgid(text):
 
 def bank_messages():
     """Return the ids of the question sheets' texts that the person hears: consent, and the person's questions."""
+    return set(spoken_order())
+
+
+def spoken_order():
+    """Return the message ids the person hears in an interview, in the order they hear them (first time only)."""
     from screening.instrument import questionnaire
     from screening.instrument.bank import PERSON
 
@@ -57,7 +62,7 @@ def bank_messages():
     for question in questionnaire.QUESTIONS:
         if question.audience == PERSON:
             texts += [question.text, question.hint, *(c.text for c in question.choices)]
-    return {msgid(t) for t in texts if t is not None}
+    return list(dict.fromkeys(msgid(t) for t in texts if t is not None))
 
 
 def template_messages(name, folder=TEMPLATES_DIR):

@@ -64,6 +64,11 @@ ACTIONS = {
     "view_person": _l("Opened the person's details"),
     "edit_person": _l("Changed the person's details"),
     "edit_answers": _l("Saved answers"),
+    "person_answers": _l("Saved answers given by the person on their own"),
+    "handover": _l("Handed the phone to the person"),
+    "handover_back": _l("Took the phone back from the person"),
+    "handover_locked": _l("Locked a case after wrong codes at a hand-over"),
+    "unlock_case": _l("Unlocked a case by logging in again"),
     "consent": _l("Recorded the person's consent or refusal"),
     "stop": _l("Stopped an interview"),
     "complete": _l("Completed an interview"),
@@ -85,6 +90,9 @@ ACTIONS = {
     "received_followup": _l("Recorded the follow-up of a received referral"),
     # The directory of services
     "directory_change": _l("Changed the directory of services"),
+    "recording_add": _l("Added a recording of a text"),
+    "recording_decide": _l("Approved or rejected a recording"),
+    "recordings_import": _l("Imported a pack of recordings"),
     "export_csv": _l("Exported the directory as CSV"),
     "import_csv": _l("Imported the directory from CSV"),
     # The data itself

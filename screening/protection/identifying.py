@@ -131,6 +131,7 @@ _DIRECTORY = "About a receiving organisation in the directory of services, not a
 _STATS = "De-identified statistics: codes, months and counts; no name, reference, exact date or text."
 _INSTALLATION = "About another installation that signs documents (its name and certificate), not a person."
 _RANDOM = "A random id given on a phone (ODK's instanceID): it names a submission, not the person."
+_RECORDING = "A recording of one of the app's own texts, read by a speaker of the language: no screened person."
 _AUDIT = "The audit trail: who did what, never the person's data (audit.py refuses these columns' names)."
 
 
@@ -147,6 +148,7 @@ NOT_IDENTIFYING = {
         "value": "Answers by choice (codes, an age) are kept for statistics; answers in words are registered above.",
         "answered_at": _STAMP,
         "free_text": "Whether the answer is in words, and so registered above.",
+        "by_person": "Whether the person gave the answer alone, on the handed-over phone: a flag.",
     },
     "audit": _all(_AUDIT, "id", "at", "user_id", "username", "address", "action", "reference", "detail")
     | _all(_AUDIT, "prev_hash", "hash"),
@@ -164,6 +166,10 @@ NOT_IDENTIFYING = {
     "organisations": _all(_DIRECTORY, "id", "name", "kind", "area", "languages", "phone", "email", "address")
     | _all(_DIRECTORY, "contact_person", "print_lang", "notes", "active", "created_at", "updated_at"),
     "people": {"screening_id": _KEYS, "updated_at": _STAMP},
+    "recordings": _all(_KEYS, "id", "recorded_by", "decided_by")
+    | _all(_CODE, "lang", "status", "mime", "sha256", "bytes", "duration_ms", "source")
+    | _all(_STAMP, "recorded_at", "decided_at")
+    | _all(_RECORDING, "msgid", "text", "audio"),
     "referral_events": {"id": _KEYS, "referral_id": _KEYS, "status": _CODE, "recorded_by": _KEYS, "at": _STAMP},
     "received_cases": _all(_KEYS, "id", "imported_by")
     | _all(_CODE, "priority", "status")
@@ -192,8 +198,10 @@ NOT_IDENTIFYING = {
         "organisation": "The organisation the case belongs to (the officer's, when it was opened).",
         "post": "Where the officer works: it places the officer, not the person.",
         "assessment": "The result as codes (outcome, rule, indicators), kept for statistics.",
+        "locked_at": "When wrong codes locked the case after a hand-over, until its officer logs in again.",
     },
-    "sessions": _all(_STAFF, "id", "user_id", "created_at", "last_seen", "reauth_at", "ended_at"),
+    "sessions": _all(_STAFF, "id", "user_id", "created_at", "last_seen", "reauth_at", "ended_at")
+    | {"handover": "The hand-over in progress: the case's reference, the officer's code (hashed), wrong tries."},
     "setup_tokens": _all("The one-time link that created the first account.", "token_hash", "created_at")
     | _all("The one-time link that created the first account.", "expires_at", "used_at"),
     "users": _all(_STAFF, "id", "username", "password_hash", "role", "active", "must_change_password", "created_at")

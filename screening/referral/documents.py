@@ -38,8 +38,9 @@ def build(db, actor, screening, referral, document, *, lang=None, paper="a4", vi
         officer = store.get(db, referral["created_by"]) or {}
         details = person.stored(db, screening["id"])
         answers = records.answers(db, screening["id"])
-        html = pdf.referral_html(screening, referral, details, answers, officer, lang)
-        attached = pdf.payload(screening, referral, details, answers, officer)
+        alone = records.answered_by_person(db, screening["id"])
+        html = pdf.referral_html(screening, referral, details, answers, officer, lang, alone)
+        attached = pdf.payload(screening, referral, details, answers, officer, alone)
         # The referral's own id lets the receiver import it once and acknowledge it (received.py).
         data = pdf.render(html, paper, {**attached, "referral_id": referral["uid"]})
     else:

@@ -7,6 +7,7 @@ typefaces its scripts need (typefaces.py). Khmer, Lao and Burmese get
 line-break opportunities from ICU (pdf_text.py).
 """
 
+import functools
 import json
 import re
 
@@ -67,8 +68,11 @@ def qr_data_uri(reference):
     return qr_code(reference).svg_data_uri(scale=QR_SCALE)
 
 
-def payload(screening, referral, person, answers, officer):
-    """Return the machine-readable referral attached to the PDF: codes and values, no rendered text."""
+def payload(screening, referral, person, answers, officer, by_person=()):
+    """Return the machine-readable referral attached to the PDF: codes and values, no rendered text.
+
+    ``by_person`` names the questions the person answered alone, on the handed-over phone.
+    """
     shared = json.loads(referral["shared_items"])
     doc = {
         "format": "trafficking-screening-referral/1",
@@ -91,11 +95,12 @@ def payload(screening, referral, person, answers, officer):
     if "answers" in shared:
         doc["bank_version"] = screening["bank_version"]
         doc["answers"] = answers
+        doc["answered_by_person"] = sorted(by_person)
         doc["assessment"] = json.loads(screening["assessment"])
     return doc
 
 
-def _context(screening, referral, person, answers, officer, lang):
+def _context(screening, referral, person, answers, officer, lang, by_person=()):
     """Return what the referral template shows, rendered in the document's language."""
     shared = json.loads(referral["shared_items"])
     assessment = json.loads(screening["assessment"])
@@ -119,6 +124,7 @@ def _context(screening, referral, person, answers, officer, lang):
         "nationality": answer_text(nationality, answers[nationality.id])[0] if answers.get(nationality.id) else None,
         "qr": qr_data_uri(screening["reference"]),
         "interview_language": language_in(screening["interview_lang"], lang),
+        "by_person": [q.text for q in questionnaire.QUESTIONS if q.id in by_person],
     }
 
 
@@ -184,9 +190,10 @@ def layout(html, paper="a4"):
     return document.render(stylesheets=_stylesheets(paper, fonts, html), font_config=fonts)
 
 
-def referral_html(screening, referral, person, answers, officer, lang):
+def referral_html(screening, referral, person, answers, officer, lang, by_person=()):
     """Return the referral document's HTML in ``lang``."""
-    return _html("referral.html", lambda: _context(screening, referral, person, answers, officer, lang), lang)
+    context = functools.partial(_context, screening, referral, person, answers, officer, lang, by_person)
+    return _html("referral.html", context, lang)
 
 
 def info_html(screening, referral, organisation, lang):

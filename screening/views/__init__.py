@@ -21,10 +21,12 @@ from screening.views import (
     compression,
     desk,
     directory,
+    handover,
     interview,
     requested,
     worker,
 )
+from screening.views import audio as audio_views
 from screening.views import received as received_views
 from screening.views import referrals as referral_views
 
@@ -56,24 +58,33 @@ def init_app(app):
         collected,
         desk,
         directory,
+        handover,
         interview,
+        audio_views,
         referral_views,
         received_views,
         worker,
     ):
         app.register_blueprint(module.bp)
     app.jinja_env.globals.update(
-        may=may, statuses=STATUSES, outcomes_short=OUTCOMES_SHORT, phrases=PERSON_PHRASES, exclusive=EXCLUSIVE
+        may=may,
+        home_url=auth.home_url,
+        statuses=STATUSES,
+        outcomes_short=OUTCOMES_SHORT,
+        phrases=PERSON_PHRASES,
+        exclusive=EXCLUSIVE,
     )
     app.add_template_filter(visible)
-    # After the account is loaded (auth.init_app runs first), so the choice can be saved to it.
+    # After the account is loaded (auth.init_app runs first): a handed-over session goes nowhere else,
+    # and an explicit language choice can be saved to the account.
+    app.before_request(handover.guard)
     app.before_request(remember_choice)
 
     @app.errorhandler(CSRFError)
     def csrf_error(_exc):
         return _error(400, "auth/expired.html", next=request.path)
 
-    for status in (400, 404, 405, 413):
+    for status in (400, 404, 405, 413, 423):
         app.register_error_handler(status, lambda exc, status=status: _error(status))
 
     @app.errorhandler(500)

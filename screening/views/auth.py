@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
+from screening.access import may
 from screening.accounts import setup as first_admin
 from screening.accounts import throttle
 from screening.accounts.auth import EXITED, confirm_password, log_in, log_out, login_required
@@ -16,6 +17,14 @@ from screening.protection.audit import Actor
 bp = Blueprint("auth", __name__)
 
 
+def home_url():
+    """Return where an account starts: its cases, or the recordings for a voice account."""
+    user = g.get("user")
+    if user and not may(user, "screen") and may(user, "audio"):
+        return url_for("audio.index")
+    return url_for("cases.index")
+
+
 def _safe_next(target):
     """Return ``target`` if it is a path on this site, else the case list.
 
@@ -23,10 +32,10 @@ def _safe_next(target):
     leave the site: any space or control character disqualifies a target.
     """
     if not target or any(ch.isspace() or ord(ch) < 32 or ch == "\\" for ch in target):
-        return url_for("cases.index")
+        return home_url()
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("cases.index")
+        return home_url()
     return target
 
 
@@ -94,7 +103,7 @@ def exit_page():
 def welcome():
     """The neutral page: what someone picking up the phone after an exit sees, whatever they go back to."""
     if g.user:
-        return redirect(url_for("cases.index"))
+        return redirect(home_url())
     return render_template("auth/exit.html")
 
 
@@ -110,7 +119,7 @@ def setup(token):
         user = first_admin.create_first_administrator(db, actor, token, form.username.data, form.password.data)
         log_in(db, user)
         flash(_("Your administrator account is ready."))
-        return redirect(url_for("cases.index"))
+        return redirect(home_url())
     return render_template("auth/setup.html", form=form)
 
 
@@ -123,7 +132,7 @@ def change_password():
         outcome = replace_password(get_db(), form.current.data, form.password.data)
         if outcome == throttle.OK:
             flash(_("Your password has been changed. Any other session of your account has ended."))
-            return redirect(url_for("cases.index"))
+            return redirect(home_url())
         if g.user is None:
             return redirect(url_for("auth.login"))
         form.current.errors.append(_("The current password is not right"))

@@ -15,6 +15,7 @@ from screening.protection.audit import Actor
 from screening.referral import documents, followup, referrals
 from screening.views import requested
 from screening.views.interview import State
+from screening.views.steps import Q
 
 bp = Blueprint("cases", __name__)
 
@@ -67,6 +68,7 @@ def case(reference):
         assessment=assessment,
         result=result,
         nothing_answered=not state.effective,
+        by_person=[q.text for q in Q if q.id in records.answered_by_person(get_db(), screening["id"])],
         not_asked=state.not_asked() if screening["status"] == records.STOPPED else [],
         resume_url=state.resume_url() if screening["status"] == records.DRAFT else None,
         language=language_name(screening["interview_lang"]),

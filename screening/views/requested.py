@@ -1,7 +1,8 @@
 """What a request names, read safely: the case (through the access rule), ids in paths, page numbers.
 
 A case that does not exist and a case the account may not see are the same
-404. Ids and page numbers are bounded before they reach SQLite, whose integers
+404; a case locked by wrong codes at a hand-over is 423 until its officer logs
+in. Ids and page numbers are bounded before they reach SQLite, whose integers
 stop at 2**63 - 1: a longer number is "not found" or the last page, never an error.
 """
 
@@ -9,7 +10,7 @@ from flask import abort, g
 from werkzeug.routing import IntegerConverter
 
 from screening.access import can_see
-from screening.cases import records
+from screening.cases import handover, records
 from screening.db.connection import get_db
 from screening.db.references import normalise_reference
 
@@ -30,6 +31,8 @@ def case(reference):
     screening = records.find(get_db(), canonical) if canonical == reference else None
     if not can_see(g.user, screening):
         abort(404)
+    if handover.is_locked(screening):
+        abort(423)  # wrong codes at a hand-over: locked until its officer logs in again
     return screening
 
 

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 from flask import current_app, make_response, redirect, render_template, request, url_for
 
 from screening.cases import records
+from screening.cases.handover import asked_alone
 from screening.db.connection import get_db
 from screening.forms.interview import page_form
 from screening.instrument import questionnaire
@@ -77,6 +78,10 @@ class State:
                 if q.id not in self.effective and S[q.section].title not in titles:
                     titles.append(S[q.section].title)
         return titles
+
+    def alone_left(self):
+        """Return whether some of the person's questions are left for them to answer alone (cases/handover.py)."""
+        return any(asked_alone(q) and q.id not in self.effective for qs in self.interview.values() for q in qs)
 
     def urgent_panel(self):
         """Return (reason, what to do) for each urgent flag answered so far."""
@@ -166,6 +171,7 @@ def question_page(screening, state, page_id, form, returning, visible_ids=None):
         # Shown in full on the page after the answer that raised it; folded to its reasons after that.
         urgent_new=bool(state.urgent_raised_on(back) or state.urgent_raised_on(page_id)),
         action=here,
+        hand_over=phase is state.interview and state.alone_left(),
     )
     return shown(html, here)
 
@@ -173,6 +179,7 @@ def question_page(screening, state, page_id, form, returning, visible_ids=None):
 def check_page(screening, state):
     """Return the check page: every answer of the interview in short form under its section, with Change links."""
     reference = screening["reference"]
+    alone = records.answered_by_person(get_db(), screening["id"])
     groups = {}
     for page_id, questions in state.interview.items():
         for q in questions:
@@ -182,6 +189,7 @@ def check_page(screening, state):
                     "question": q,
                     "answer": answer_text(q, value) if value is not None else None,
                     "change": url_for("interview.page", reference=reference, page_id=page_id, change="1"),
+                    "by_person": q.id in alone and value is not None,
                 }
             )
     sections = [(S[name].title, rows) for name, rows in groups.items()]

@@ -9,7 +9,7 @@ from sqlite_utils.migrations import Migrations
 migrations = Migrations("screening")
 
 # Registered in order by importing them (a migration registers itself when its module loads).
-from screening.db.migrations import m001_to_m005, m006_to_m008, m009_travel, m010_collected  # noqa: E402, F401
+from screening.db.migrations import m001_to_m005, m006_to_m008, m009_travel, m010_collected, m011_handover  # noqa: E402, F401
 
 
 def apply(db):
