@@ -103,7 +103,12 @@ POSTS = {
     "handover.turn": ("officer+handover", "/turn", {"question": "danger_now", "answer": "no"}, "person_answers"),
     "handover.give_back": ("officer+handover", "/turn/back", {"code": "2468"}, "handover_back"),
     "audio.text": ("voice", "/audio/km/{k}", {"clip": "ogg"}, "recording_add"),
-    "audio.decide": ("admin", "/audio/km/{k}/decide", {"recording": "{rec}", "decision": "approve"}, "recording_decide"),
+    "audio.decide": (
+        "admin",
+        "/audio/km/{k}/decide",
+        {"recording": "{rec}", "decision": "approve"},
+        "recording_decide",
+    ),
 }
 # Pages that show identifying data or change something on a GET: each leaves its entry too.
 GETS = [

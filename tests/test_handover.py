@@ -19,7 +19,8 @@ def handed_over(interview, lang="km", code=CODE, until="act"):
     interview.start(interview_lang=lang, post="Checkpoint 7, hall B")
     interview.run({}, until=until)
     response = interview.client.post(f"/s/{interview.reference}/hand-over", data={"code": code})
-    assert response.status_code == 303 and response.headers["Location"].endswith("/turn")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/turn")
     return interview.reference
 
 
@@ -58,7 +59,8 @@ def test_the_person_sees_one_question_in_their_language_and_nothing_of_the_offic
         assert absent not in page
     # Only their own question's words: no other question, no earlier answer.
     assert page.count('name="question"') == 1
-    assert 'aria-pressed' not in page and "checked" not in page
+    assert "aria-pressed" not in page
+    assert "checked" not in page
 
 
 def _value(rule, name, reference):
@@ -82,7 +84,8 @@ def test_every_address_of_the_app_refuses_a_handed_over_session(app, interview):
             response = client.open(path, method=method, data={"code": CODE, "username": "officer"})
             body = response.get_data(as_text=True)
             assert response.status_code == 403, (method, path, response.status_code)
-            assert reference not in body and "Checkpoint 7" not in body, path
+            assert reference not in body, path
+            assert "Checkpoint 7" not in body, path
             tried += 1
     assert tried > 70
     # The refusals took nothing from the hand-over: the person's question is still there.
@@ -98,7 +101,8 @@ def test_the_persons_answers_are_saved_marked_as_theirs_and_audited(interview, d
     assert records.answers(db, screening["id"])[question] == "yes"
     assert records.answered_by_person(db, screening["id"]) == {question}
     actions = [r["action"] for r in db.query("select action from audit where reference = ?", [reference])]
-    assert "handover" in actions and actions[-1] == "person_answers"
+    assert "handover" in actions
+    assert actions[-1] == "person_answers"
     # Sent again from the old page: nothing is saved twice, the current question is shown.
     again = interview.client.post("/turn", data={"question": question, "answer": "no"})
     assert again.status_code == 303
@@ -124,14 +128,16 @@ def test_a_question_with_several_answers_needs_one_and_keeps_nothing_when_none_i
 def test_the_code_or_the_password_gives_the_phone_back_to_the_officers_page(interview, db):
     reference = handed_over(interview)
     back = interview.client.post("/turn/back", data={"code": CODE})
-    assert back.status_code == 303 and f"/s/{reference}/" in back.headers["Location"]
+    assert back.status_code == 303
+    assert f"/s/{reference}/" in back.headers["Location"]
     assert interview.client.get(f"/s/{reference}").status_code == 200
     assert interview.client.get("/turn").status_code == 404
     interview.client.post(f"/s/{reference}/hand-over", data={"code": "97531"})
     back = interview.client.post("/turn/back", data={"code": PASSWORD})
     assert back.status_code == 303
     entries = list(db.query("select action, detail from audit where action = 'handover_back'"))
-    assert len(entries) == 2 and json.loads(entries[0]["detail"]) == {"answered": 0}
+    assert len(entries) == 2
+    assert json.loads(entries[0]["detail"]) == {"answered": 0}
 
 
 def test_five_wrong_codes_end_the_hand_over_and_lock_the_case_until_the_officer_logs_in(app, interview, db, users):
@@ -141,10 +147,16 @@ def test_five_wrong_codes_end_the_hand_over_and_lock_the_case_until_the_officer_
         assert wrong.status_code == 400
         assert f"{left} tries left" in wrong.get_data(as_text=True)
     locked = interview.client.post("/turn/back", data={"code": "0000"})
-    assert locked.status_code == 403 and "The case is locked" in locked.get_data(as_text=True)
+    assert locked.status_code == 403
+    assert "The case is locked" in locked.get_data(as_text=True)
     assert interview.client.get("/turn").status_code == 404
     assert interview.client.get(f"/s/{reference}").status_code == 302  # logged out: to the login page
-    assert db.execute("select count(*) from sessions where ended_at is null and user_id = ?", [users["officer"]]).fetchone()[0] == 0
+    assert (
+        db.execute(
+            "select count(*) from sessions where ended_at is null and user_id = ?", [users["officer"]]
+        ).fetchone()[0]
+        == 0
+    )
     supervisor = Interview(app.test_client())
     supervisor.login("supervisor")
     assert supervisor.client.get(f"/s/{reference}").status_code == 423
@@ -152,7 +164,8 @@ def test_five_wrong_codes_end_the_hand_over_and_lock_the_case_until_the_officer_
     assert interview.client.get(f"/s/{reference}").status_code == 200
     assert supervisor.client.get(f"/s/{reference}").status_code == 200
     actions = [r["action"] for r in db.query("select action from audit where reference = ?", [reference])]
-    assert "handover_locked" in actions and "unlock_case" in actions
+    assert "handover_locked" in actions
+    assert "unlock_case" in actions
 
 
 def test_the_check_page_the_case_and_the_referral_say_which_answers_the_person_gave_alone(interview, db, app):
@@ -186,4 +199,5 @@ def test_the_persons_pages_are_in_their_language_and_direction_with_the_officers
     assert f'<html lang="{lang}" dir="{"rtl" if lang == "ur" else "ltr"}"' in turn
     assert "Stop and give the phone back" not in turn  # translated
     back = interview.client.get("/turn/back").get_data(as_text=True)
-    assert 'class="officer-part" lang="en" dir="ltr"' in back and "Take the phone back" in back
+    assert 'class="officer-part" lang="en" dir="ltr"' in back
+    assert "Take the phone back" in back

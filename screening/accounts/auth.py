@@ -11,7 +11,6 @@ from flask import abort, g, redirect, request, session, url_for
 
 from screening.access import may
 from screening.accounts import sessions, store, throttle
-from screening.cases import handover
 from screening.db.connection import get_db, write_transaction
 from screening.protection import audit
 
@@ -33,7 +32,7 @@ def load_user():
         session.clear()
         return
     g.user, g.session_row = user, row
-    g.handover = handover.of(row)
+    g.handover = sessions.handover_of(row)
 
 
 def log_in(db, user):
@@ -47,7 +46,6 @@ def log_in(db, user):
     with write_transaction(db):
         session["sid"] = sessions.start(db, user["id"])
         audit.record(db, "login", actor)
-        handover.unlock_for(db, actor, user["id"])
         if chosen and chosen != user.get("locale"):
             store.set_locale(db, actor, chosen)
             user = {**user, "locale": chosen}

@@ -7,6 +7,7 @@ and, whatever happens, SCREENING_SESSION_HOURS after login. Sensitive actions
 more than REAUTH_MINUTES ago.
 """
 
+import json
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -73,3 +74,8 @@ def recently_authenticated(row):
 def mark_reauthenticated(db, session_id):
     """Record that the password was just given again."""
     db.execute("update sessions set reauth_at = ? where id = ?", [now().isoformat(), session_id])
+
+
+def handover_of(row):
+    """Return the hand-over in progress on a session (cases/handover.py), or None."""
+    return json.loads(row["handover"]) if row and row.get("handover") else None

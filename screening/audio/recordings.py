@@ -46,9 +46,9 @@ def words(msgid, lang):
         return gettext(msgid)
 
 
-def add(db, actor, lang, msgid, data, mime=None, source="browser"):
+def add(db, actor, lang, msgid, data, source="browser"):
     """Check and keep a new recording, waiting for approval; return its id. Raises clips.ClipError."""
-    kind, duration = clips.check(data, mime)
+    kind, duration = clips.check(data)
     row = {
         "lang": lang,
         "msgid": msgid,

@@ -38,13 +38,6 @@ def _digest(code, salt):
     return hashlib.pbkdf2_hmac("sha256", code.encode(), bytes.fromhex(salt), _ITERATIONS).hex()
 
 
-def of(session_row):
-    """Return the hand-over in progress on a session (a dict), or None."""
-    if not session_row or not session_row.get("handover"):
-        return None
-    return json.loads(session_row["handover"])
-
-
 def asked_alone(question):
     """Return whether the person may answer this question alone: theirs, with buttons to tap."""
     return question.audience == PERSON and question.kind in KINDS and question.appearance != "list"

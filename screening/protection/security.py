@@ -62,11 +62,16 @@ def load_secret_key(configured, data_dir):
     return path.read_text().strip()
 
 
+# Kept by the phone: the app's static files, and recorded clips, addressed by the hash of their content
+# and only the app's own texts read aloud (never anything about a person).
+CACHED_ENDPOINTS = ("static", "audio.clip")
+
+
 def add_headers(response):
-    """Add the security headers, and forbid caching of anything but static files."""
+    """Add the security headers, and forbid caching of anything but static files and recorded clips."""
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
-    if request.endpoint != "static":
+    if request.endpoint not in CACHED_ENDPOINTS or response.status_code not in (200, 206, 304):
         response.headers["Cache-Control"] = "no-store"
         response.headers["Pragma"] = "no-cache"
     return response

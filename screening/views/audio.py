@@ -92,7 +92,7 @@ def text(lang, key):
             error = REFUSED["missing"]
         else:
             try:
-                recordings.add(db, Actor.web(), lang, msgid, data, upload.mimetype, source=_source())
+                recordings.add(db, Actor.web(), lang, msgid, data, source=_source())
             except clips.ClipError as refused:
                 error = REFUSED[refused.reason]
             else:

@@ -10,6 +10,7 @@ from screening.accounts import setup as first_admin
 from screening.accounts import throttle
 from screening.accounts.auth import EXITED, confirm_password, log_in, log_out, login_required
 from screening.accounts.auth import change_password as replace_password
+from screening.cases import handover
 from screening.db.connection import get_db
 from screening.forms.accounts import LoginForm, PasswordForm, ReauthForm, SetupForm
 from screening.protection.audit import Actor
@@ -61,6 +62,8 @@ def login():
         user, _outcome = throttle.check(db, actor, username, form.password.data, purpose="login")
         if user is not None:
             log_in(db, user)
+            # A case locked by wrong codes at a hand-over waits for its officer to log in again.
+            handover.unlock_for(db, Actor.web(), user["id"])
             return redirect(_safe_next(target))
         form.password.errors.append(_refused())
     expired = request.args.get("expired") == "1"
