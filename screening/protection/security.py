@@ -62,6 +62,8 @@ def load_secret_key(configured, data_dir):
     return path.read_text().strip()
 
 
+# The one page that may use the microphone: recording a text (views/audio.py); this site only.
+MICROPHONE_POLICY = "camera=(), microphone=(self), geolocation=(), payment=(), usb=()"
 # Kept by the phone: the app's static files, and recorded clips, addressed by the hash of their content
 # and only the app's own texts read aloud (never anything about a person).
 CACHED_ENDPOINTS = ("static", "audio.clip")

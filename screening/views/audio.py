@@ -20,6 +20,7 @@ from screening.db.connection import get_db
 from screening.i18n.languages import interview_locales, language_name
 from screening.i18n.lazy import lazy_gettext as _l
 from screening.protection.audit import Actor
+from screening.protection.security import MICROPHONE_POLICY
 
 bp = Blueprint("audio", __name__, url_prefix="/audio")
 
@@ -110,7 +111,7 @@ def text(lang, key):
         url_name=recordings.url_name,
         me=g.user["id"],
     )
-    return html, 400 if error else 200
+    return html, 400 if error else 200, {"Permissions-Policy": MICROPHONE_POLICY}
 
 
 def _source():

@@ -7,7 +7,9 @@ earlier answer. Every other address of the app refuses (``guard``). The pages ar
 plain forms; the page's script (static/turn.js) only plays the recordings.
 """
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+import secrets
+
+from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 
 from screening.accounts.auth import log_out, requires
@@ -24,6 +26,7 @@ from screening.views import requested
 from screening.views.steps import State
 
 bp = Blueprint("handover", __name__)
+TURN_COOKIE = "turn"
 
 # Where a handed-over session may go: its own pages, the recordings, and what every page loads.
 OPEN_DURING_HANDOVER = {"handover.turn", "handover.give_back", "audio.clip", "static", "worker.script"}
@@ -64,6 +67,9 @@ def start(reference):
     form = HandOverForm()
     if left and form.validate_on_submit():
         handover.start(get_db(), Actor.web(), g.session_row["id"], screening, form.code.data, left[0].page_id)
+        # A changed cookie: browsers do not bring back, from their back-forward cache, a no-store page
+        # shown before it (the officer's own page, when the person taps Back).
+        session[TURN_COOKIE] = secrets.token_hex(8)
         return redirect(url_for("handover.turn"), 303)
     return render_template(
         "handover/start.html",
@@ -132,6 +138,7 @@ def give_back():
         actor = Actor.web()
         outcome = handover.give_back(db, actor, g.session_row["id"], g.handover, form.code.data, account)
         if outcome == handover.BACK:
+            session.pop(TURN_COOKIE, None)
             screening = records.find(db, g.handover["reference"])
             if screening["status"] == records.DRAFT:
                 return redirect(State(screening).resume_url(), 303)

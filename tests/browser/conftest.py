@@ -20,6 +20,8 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 ACCOUNTS = {
     "officer": "officer",
     "linguist": "officer",
+    "speaker": "voice",
+    "reviewer": "voice",
     **{f"sweep.{code}": "officer" for code in (*ALL_LOCALES, *INTERVIEW_ONLY)},
     **{f"admin.{code}": "admin" for code in ALL_LOCALES},
 }
