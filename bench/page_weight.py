@@ -11,6 +11,7 @@ itself, its style sheets, and the font files apart, by name. "warm" is the
 page alone, as every page after the first is when the style sheets and fonts
 are cached (they may be kept an hour). Target: under 30 KB per page apart
 from fonts, and no font file downloaded for a script the page does not show.
+Last, the audio of a whole hand-over per language (bench/audio_weight.py).
 """
 
 import argparse
@@ -23,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from bench import audio_weight  # noqa: E402
 from screening.i18n.languages import INTERVIEW_NAMES  # noqa: E402
 from tests.browser.officer import Officer  # noqa: E402
 from tests.browser.phone import CONTEXT_OPTIONS, launch  # noqa: E402
@@ -158,6 +160,9 @@ def main():
     print(f"font files for a script the page does not show: {len(wrong_fonts)} {wrong_fonts if wrong_fonts else ''}")
     print("fonts a language's pages download at most (KB, both weights, on the wire):")
     print("  " + ", ".join(f"{code} {weight / 1024:.0f}" for code, weight in font_weight.items()))
+    print()
+    print("audio of a whole hand-over (bench/audio_weight.py):")
+    audio_weight.report(languages)
 
 
 if __name__ == "__main__":

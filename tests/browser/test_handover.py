@@ -186,7 +186,7 @@ def post_form(page, path, data):
 
 
 def test_the_persons_pages_fit_a_narrow_phone_and_pass_axe_in_every_language(phones, server):
-    phone = phones(label="person: ")
+    phone = phones(label="person: ", screenshots="handover")
     Officer(phone, "officer").log_in()
     page = phone.page
     for lang in LANGUAGES:
