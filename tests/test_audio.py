@@ -93,6 +93,7 @@ def test_a_recording_waits_for_someone_else_to_approve_it_then_plays_in_the_pers
 def test_a_recording_whose_text_changed_is_out_of_date_and_not_played(app, db, voices):
     upload(logged_in(app, "dara"), ogg_opus())
     logged_in(app, "sophea").post(f"/audio/km/{KEY}/decide", data={"recording": 1, "decision": "approve"})
+    assert db.execute("select status from recordings").fetchone()[0] == "approved"
     with app.test_request_context():
         assert QUESTION in recordings.playable(db, "km")
         db.execute("update recordings set text = 'words said before the text changed'")
@@ -136,8 +137,9 @@ def approved_pack(app, db, lang="km"):
     dara, sophea = logged_in(app, "dara"), logged_in(app, "sophea")
     for seed, text in enumerate(recordings.texts()[:3]):
         upload(dara, ogg_opus(2, seed=seed), key=recordings.key(text), lang=lang)
-    for row in db.query("select id from recordings"):
-        sophea.post(f"/audio/{lang}/x/decide", data={"recording": row["id"], "decision": "approve"})
+    for row in db.query("select id, msgid from recordings"):
+        decided = {"recording": row["id"], "decision": "approve"}
+        sophea.post(f"/audio/{lang}/{recordings.key(row['msgid'])}/decide", data=decided)
     result = app.test_cli_runner().invoke(
         args=["audio", "export", "--lang", lang, "-o", str(app.config["SCREENING_DATA_DIR"] / "km.zip")]
     )

@@ -8,7 +8,7 @@ of the app refuses (views/handover.py). The person's answers are stored as if
 the officer had recorded them, marked ``by_person``. The phone goes back to the
 officer with the short code they chose at hand-over, or their password. After
 ``ATTEMPTS`` wrong tries the hand-over ends, every session of the officer ends,
-and the case is locked until the officer logs in again (``log_in`` unlocks it).
+and the case is locked until the officer logs in again (the login page unlocks it).
 """
 
 import hashlib
@@ -55,11 +55,10 @@ def is_code(text):
     return bool(CODE_SHAPE.fullmatch(text or ""))
 
 
-def start(db, actor, session_id, screening, code, from_page):
+def start(db, actor, session_id, screening, code):
     """Hand the phone over: the session now serves only the person's questions of this case."""
     salt = secrets.token_hex(16)
-    state = {"reference": screening["reference"], "salt": salt, "hash": _digest(code, salt), "wrong": 0}
-    state |= {"answered": 0, "from": from_page}
+    state = {"reference": screening["reference"], "salt": salt, "hash": _digest(code, salt), "wrong": 0, "answered": 0}
     with write_transaction(db):
         db.execute("update sessions set handover = ? where id = ?", [json.dumps(state), session_id])
         audit.record(db, "handover", actor, reference=screening["reference"])
@@ -113,13 +112,11 @@ def is_locked(screening):
 
 def unlock_for(db, actor, user_id):
     """Unlock the cases of an officer who just logged in: a login is what a lock waits for."""
-    locked = [
-        r["reference"]
-        for r in db.query("select reference from screenings where officer_id = ? and locked_at is not null", [user_id])
-    ]
-    for reference in locked:
-        db.execute("update screenings set locked_at = null where reference = ?", [reference])
-        audit.record(db, "unlock_case", actor, reference=reference)
+    sql = "select reference from screenings where officer_id = ? and locked_at is not null"
+    with write_transaction(db):
+        for row in list(db.query(sql, [user_id])):
+            db.execute("update screenings set locked_at = null where reference = ?", [row["reference"]])
+            audit.record(db, "unlock_case", actor, reference=row["reference"])
 
 
 def account_of(db, session_row):

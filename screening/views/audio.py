@@ -124,9 +124,11 @@ def decide(lang, key):
     """Approve or reject a waiting recording; its recorder cannot."""
     form = FlaskForm()
     recording_id = request.form.get("recording", "")
-    if form.validate_on_submit() and recording_id.isdigit():
+    readable = recording_id.isascii() and recording_id.isdigit() and len(recording_id) < 19
+    row = recordings.get(get_db(), int(recording_id)) if readable else None
+    if form.validate_on_submit() and row and row["lang"] == lang and recordings.key(row["msgid"]) == key:
         approve = request.form.get("decision") == "approve"
-        if recordings.decide(get_db(), Actor.web(), int(recording_id), approve):
+        if recordings.decide(get_db(), Actor.web(), row["id"], approve):
             flash(_l("Approved: the person hears this recording.") if approve else _l("Rejected."))
         else:
             flash(_l("You cannot decide on this recording: you made it yourself, or it was decided already."))

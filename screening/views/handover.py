@@ -66,7 +66,7 @@ def start(reference):
     left = handover.questions_left(get_db(), screening)
     form = HandOverForm()
     if left and form.validate_on_submit():
-        handover.start(get_db(), Actor.web(), g.session_row["id"], screening, form.code.data, left[0].page_id)
+        handover.start(get_db(), Actor.web(), g.session_row["id"], screening, form.code.data)
         # A changed cookie: browsers do not bring back, from their back-forward cache, a no-store page
         # shown before it (the officer's own page, when the person taps Back).
         session[TURN_COOKIE] = secrets.token_hex(8)

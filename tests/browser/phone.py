@@ -85,7 +85,7 @@ def launch(playwright):
 def clear_screenshots():
     """Empty the screenshot folder, so that it shows this run only."""
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
-    SCREENSHOTS.mkdir(parents=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)  # two workers may both clear it
 
 
 class Phone:
