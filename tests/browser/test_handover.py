@@ -79,7 +79,7 @@ def hand_over(officer, code=CODE):
 def test_a_speaker_records_in_the_browser_another_approves_and_the_person_hears_it(audio_browser, server, axe_enabled):
     phones = []
     try:
-        speaker = Phone(audio_browser, server.url, axe=axe_enabled, label="speaker: ")
+        speaker = Phone(audio_browser, server.url, axe=axe_enabled, screenshots="audio", label="speaker: ")
         phones.append(speaker)
         speaker.context.grant_permissions(["microphone"])
         Officer(speaker, "speaker").log_in()
