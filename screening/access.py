@@ -52,7 +52,7 @@ PERMISSIONS = {
     ),
     "audio": (
         (ADMIN, VOICE),
-        "Record, upload, approve and reject recordings of the texts the person hears, in the account's languages.",
+        "Record, upload, approve and reject recordings of the texts the person hears, in every interview language.",
     ),
     "trust": ((ADMIN,), "Accept another installation's signing certificate as trusted."),
     "collect": (

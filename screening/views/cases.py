@@ -59,6 +59,7 @@ def case(reference):
     """Show a case: its result when ended, or where to go on when it is a draft."""
     screening = requested.case(reference)
     state = State(screening)
+    alone = records.answered_by_person(get_db(), screening["id"])
     case_file = casework.case_file(get_db(), Actor.web(), screening)
     assessment = json.loads(screening["assessment"]) if screening["assessment"] else None
     result = explain(assessment, json.loads(screening["evidence"]), state.effective) if assessment else None
@@ -68,7 +69,7 @@ def case(reference):
         assessment=assessment,
         result=result,
         nothing_answered=not state.effective,
-        by_person=[q.text for q in Q if q.id in records.answered_by_person(get_db(), screening["id"])],
+        by_person=[q.text for q in Q if q.id in alone],
         not_asked=state.not_asked() if screening["status"] == records.STOPPED else [],
         resume_url=state.resume_url() if screening["status"] == records.DRAFT else None,
         language=language_name(screening["interview_lang"]),
