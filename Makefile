@@ -9,8 +9,10 @@ export HOST PORT
 
 .PHONY: run test setup system lint messages translations catalogs fonts clean node_modules
 
+# With SCREENING_REPLICA_URL set, the server runs under Litestream (protection/replication.py):
+# it never runs unreplicated. Without it, it says at start-up that nothing is replicated.
 run: setup
-	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+	$(BIN)/python -m screening.protection.replication -- $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 test: setup lint node_modules
 	$(BIN)/python -m pytest

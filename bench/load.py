@@ -35,12 +35,13 @@ from screening import create_app  # noqa: E402
 from screening.cases import records as cases  # noqa: E402
 from screening.db.connection import get_db  # noqa: E402
 from screening.instrument import questionnaire  # noqa: E402
+from screening.instrument.logic import walk  # noqa: E402
 from tests.browser.server import PASSWORD, ProductionServer, seed  # noqa: E402
 from tests.conftest import DEFAULT_ANSWERS, DEFAULT_BY_KIND, SCAM_COMPOUND  # noqa: E402
 
 TARGET_P95_MS = 150
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-OBSERVATIONS_LINK = re.compile(r'href="([^"]+)">Continue to your observations')
+OBSERVATIONS_LINK = re.compile(r'href="([^"]+)"[^>]*>Continue to your observations')
 REQUEST_TIMEOUT = 60
 MAX_PAGES = 60
 # A few kinds of interview, so that the pages asked (and the work of scoring) vary as at a real post.
@@ -169,9 +170,13 @@ class SimulatedOfficer:
                 default = DEFAULT_ANSWERS.get(question.id, DEFAULT_BY_KIND.get(question.kind))
                 data[question.id] = answers.get(question.id, default)
             _s, location, _b = self.request("POST", location, "question", data)
+            # The server keeps the answers to the questions the answers make visible, as the page shows them.
+            sent = {**given, **{q.id: data[q.id] for q in PAGES[page_id]}}
+            visible, _effective = walk(questionnaire.QUESTIONS, {k: typed(k, v) for k, v in sent.items()})
             for question in PAGES[page_id]:
-                self.tally.acknowledged[(reference, question.id)] = data[question.id]
-                given[question.id] = data[question.id]
+                if question in visible:
+                    self.tally.acknowledged[(reference, question.id)] = data[question.id]
+                    given[question.id] = data[question.id]
         raise RuntimeError(f"interview {reference} did not end")
 
     def work(self, until, stop):
@@ -190,6 +195,12 @@ class SimulatedOfficer:
                 self.tally.error("connection", str(exc))
         except Exception as exc:  # reported as an error of the run, not a crash of the generator
             self.tally.error("generator", repr(exc))
+
+
+def typed(question_id, value):
+    """Return a value as the server stores it: a number typed as digits is a number."""
+    kind = questionnaire.BY_ID[question_id].kind
+    return int(value) if kind == "number" and isinstance(value, str) and value.isdigit() else value
 
 
 def run_officers(base_url, usernames, seconds, think, tally, stop=None):

@@ -54,6 +54,8 @@ class Settings:
     installation_name: str = field(
         default_factory=lambda: os.environ.get("SCREENING_INSTALLATION_NAME") or "Screening installation"
     )
+    replica_url: str = field(default_factory=lambda: os.environ.get("SCREENING_REPLICA_URL", ""))
+    replica_lag_minutes: int = field(default_factory=lambda: _env_int("SCREENING_REPLICA_LAG_MINUTES", 5))
     public_url: str = field(
         default_factory=lambda: os.environ.get(
             "SCREENING_PUBLIC_URL", f"http://127.0.0.1:{os.environ.get('PORT') or DEFAULT_PORT}"
@@ -91,6 +93,13 @@ ENVIRONMENT = {
     "SCREENING_PROXIES": (
         "How many reverse proxies stand in front (default 0); only then are their X-Forwarded-For and "
         "X-Forwarded-Proto headers believed. Set 1 behind the one proxy of the README."
+    ),
+    "SCREENING_REPLICA_URL": (
+        "Where Litestream replicates the database, continuously: s3://bucket/path, sftp://user@host/path or "
+        "file:///mnt/usb/screening (default: none, nothing is replicated). `make run` runs the server under it."
+    ),
+    "SCREENING_REPLICA_LAG_MINUTES": (
+        "The administrators' pages warn when the replica is this many minutes behind the database (default 5)."
     ),
     "SCREENING_SMALL_NUMBER": 'Statistics show counts below this as "<N" (default 11: 1 to 10 show as <11).',
     "HOST": "make run: address to listen on (default 127.0.0.1; 0.0.0.0 for phones on the network).",

@@ -1,16 +1,24 @@
 """``flask data``: the retention purge, backups and a new encryption key, run by the machine's owner."""
 
+import sys
+from datetime import datetime
+
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from screening.db.connection import get_db
-from screening.protection import crypto, keys, retention
-from screening.protection.audit import Actor
+from screening.db.connection import connect, get_db
+from screening.protection import crypto, keys, replication, retention
+from screening.protection.audit import Actor, head, verify
 from screening.protection.backup import BackupError, backup
 
-data_cli = AppGroup("data", help="Erase data past its retention period, make backups, change the encryption key.")
+data_cli = AppGroup(
+    "data", help="Erase data past its retention period, make backups, change the encryption key, restore a replica."
+)
+# What a restored post needs beside the database: kept apart, never replicated (README).
+KEY_FILES = "encryption.key, secret_key, submissions.pem, signing/"
 
 
 @data_cli.command("purge")
@@ -109,3 +117,67 @@ def rotate_key_command():
             path=str(ring.path),
         )
     )
+
+
+@data_cli.command("restore")
+@click.option("--from", "source", required=True, help="The replica: s3://..., sftp://... or file:///...")
+@click.option("--at", "moment", default=None, help="Restore as of this moment, e.g. 2026-12-07T09:30:00Z.")
+@click.option("--to", "folder", required=True, type=click.Path(file_okay=False), help="A new data folder.")
+def restore_command(source, moment, folder):
+    """Bring a post back from its replica into a new data folder, and check what came back."""
+    if moment:
+        try:
+            moment = datetime.fromisoformat(moment.replace("Z", "+00:00")).isoformat().replace("+00:00", "Z")
+        except ValueError:
+            raise click.ClickException(_("Give the moment as 2026-12-07T09:30:00Z.")) from None
+    try:
+        restored = replication.restore(source, folder, moment)
+    except replication.ReplicationError as exc:
+        raise click.ClickException(str(exc)) from None
+    db = connect(restored)
+    try:
+        intact, bad = verify(db)
+        count, _last = head(db)
+    finally:
+        db.close()
+    if not intact:
+        raise click.ClickException(_("The restored audit trail is broken at entry %(id)d.", id=bad))
+    click.echo(
+        _(
+            "Restored %(file)s: the database is intact and its audit trail of %(num)d entries verifies.",
+            file=str(restored),
+            num=count,
+        )
+    )
+    click.echo(
+        _(
+            "Copy the keys (%(keys)s) into %(folder)s from where they are kept apart, "
+            "then start the app with SCREENING_DATA_DIR=%(folder)s.",
+            keys=KEY_FILES,
+            folder=folder,
+        )
+    )
+
+
+@data_cli.command("status")
+def status_command():
+    """Say when the last change reached the replica and how far behind it is; exit 1 when too far."""
+    url = current_app.config.get("SCREENING_REPLICA_URL")
+    if not url:
+        click.echo(_("SCREENING_REPLICA_URL is not set: nothing is replicated off this machine."), err=True)
+        sys.exit(1)
+    try:
+        found = replication.status(url, current_app.config["SCREENING_DATABASE"])
+    except replication.ReplicationError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(_("Replica: %(url)s", url=found["url"]))
+    if found["replicated"] is None:
+        click.echo(_("Nothing has reached the replica yet."), err=True)
+        sys.exit(1)
+    click.echo(_("Last change replicated: %(moment)s", moment=found["replicated"].isoformat()))
+    click.echo(_("Behind the database by %(seconds)d s.", seconds=round(found["behind"])))
+    if found["behind"] > 60 * current_app.config["SCREENING_REPLICA_LAG_MINUTES"]:
+        click.echo(
+            _("The replica is falling behind: check that Litestream is running and the replica is reachable."), err=True
+        )
+        sys.exit(1)

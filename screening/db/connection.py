@@ -28,8 +28,12 @@ def now():
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def connect(path):
-    """Open the database file with the settings every connection needs."""
+def connect(path, replicated=False):
+    """Open the database file with the settings every connection needs.
+
+    ``replicated``: Litestream copies the write-ahead log (protection/replication.py) and does
+    the checkpoints; the app's connections then never checkpoint a change it has not copied.
+    """
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
     db = Database(conn)
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -38,6 +42,8 @@ def connect(path):
     db.execute("PRAGMA synchronous = NORMAL")
     # Deleted data is overwritten, not left in free pages of the file.
     db.execute("PRAGMA secure_delete = ON")
+    if replicated:
+        db.execute("PRAGMA wal_autocheckpoint = 0")
     return db
 
 
@@ -74,11 +80,13 @@ _inherited = []
 def get_db():
     """Return this request's database: the connection this thread keeps, opened on first use."""
     if "db" not in g:
-        g.db = _thread_connection(str(current_app.config["SCREENING_DATABASE"]))
+        g.db = _thread_connection(
+            str(current_app.config["SCREENING_DATABASE"]), bool(current_app.config.get("SCREENING_REPLICA_URL"))
+        )
     return g.db
 
 
-def _thread_connection(path):
+def _thread_connection(path, replicated=False):
     owner = (os.getpid(), path)
     kept = getattr(_thread, "kept", None)
     if kept is not None and kept[0] == owner:
@@ -89,7 +97,7 @@ def _thread_connection(path):
         # Inherited through fork(): the parent's. Closing it here could checkpoint or remove
         # the log under the parent, so it is kept, unused, for the life of this process.
         _inherited.append(kept[1])
-    db = connect(path)
+    db = connect(path, replicated)
     _thread.kept = (owner, db)
     return db
 

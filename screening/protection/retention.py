@@ -42,7 +42,13 @@ def _erase(db, screening_id):
 
 
 def _clear_log(db):
-    """Empty the write-ahead log so erased values do not linger in it; return whether it could be."""
+    """Empty the write-ahead log so erased values do not linger in it; return whether it could be.
+
+    Under Litestream (SCREENING_REPLICA_URL) the log is Litestream's to checkpoint: it empties it
+    once copied, and the replica keeps the erased values until its own retention removes them.
+    """
+    if has_app_context() and current_app.config.get("SCREENING_REPLICA_URL"):
+        return False
     busy, _frames, _moved = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     return not busy
 

@@ -4,7 +4,7 @@ An administrator sees and changes only the accounts they manage (access.manages)
 any other account is "not found". The account store applies the same rules again.
 """
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
@@ -13,7 +13,7 @@ from screening.accounts import passwords, store, throttle
 from screening.accounts.auth import reauth_redirect, requires
 from screening.db.connection import get_db
 from screening.forms.accounts import AccountForm
-from screening.protection import audit
+from screening.protection import audit, replication
 from screening.protection.audit import Actor
 from screening.views.requested import page_number
 
@@ -55,7 +55,18 @@ def accounts():
     """List every account this administrator manages, with its role, organisation and state."""
     rows = store.managed_by(get_db(), g.user)
     locked = {r["id"] for r in rows if throttle.is_locked(r)}
-    return render_template("admin/accounts.html", rows=rows, roles=ROLE_NAMES, locked=locked)
+    return render_template(
+        "admin/accounts.html", rows=rows, roles=ROLE_NAMES, locked=locked, replication=_replication()
+    )
+
+
+def _replication():
+    """Return ("none", None) when nothing is replicated, a (why, seconds) when the replica lags, else None."""
+    url = current_app.config.get("SCREENING_REPLICA_URL")
+    if not url:
+        return ("none", None)
+    config = current_app.config
+    return replication.lagging(url, config["SCREENING_DATABASE"], config["SCREENING_REPLICA_LAG_MINUTES"])
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])

@@ -76,8 +76,10 @@ def seed(data_dir, accounts, organisations=(ORGANISATION,)):
 class ProductionServer:
     """Start, watch, kill and stop `gunicorn -c gunicorn.conf.py wsgi:app` on a free loopback port."""
 
-    def __init__(self, data_dir, port=None, log_path=None, workers=None):
+    def __init__(self, data_dir, port=None, log_path=None, workers=None, replica_url=None):
         self.data_dir = Path(data_dir)
+        # With a replica, the server runs as `make run` runs it then: under Litestream.
+        self.replica_url = replica_url
         self.port = port or free_port()
         self.log_path = Path(log_path or self.data_dir / "server.log")
         self.workers = workers
@@ -102,8 +104,12 @@ class ProductionServer:
         else:
             env.pop("WEB_CONCURRENCY", None)
         log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child, closed in stop()
+        command = [str(GUNICORN), "-c", "gunicorn.conf.py", "wsgi:app"]
+        if self.replica_url:
+            env["SCREENING_REPLICA_URL"] = self.replica_url
+            command = [sys.executable, "-m", "screening.protection.replication", "--", *command]
         self.process = subprocess.Popen(  # noqa: S603 - fixed argument list, our own server
-            [str(GUNICORN), "-c", "gunicorn.conf.py", "wsgi:app"],
+            command,
             cwd=ROOT,
             env=env,
             stdout=log,
