@@ -46,6 +46,10 @@ with app.app_context():
         records.save_answers(db, actor, case, "safety", {"danger_now": "no", "controller_nearby": "no"})
         print("ack", json.dumps([case["reference"], time.time()]), flush=True)
         time.sleep(0.2)
+    # The online backup reads pages while Litestream replicates: neither disturbs the other.
+    from pathlib import Path
+    from screening.protection.backup import backup
+    backup(db, Path(app.config["SCREENING_DATA_DIR"]) / "copy.db", actor=Actor.shell())
 print("written", flush=True)
 time.sleep(600)
 """
@@ -121,6 +125,7 @@ def test_a_post_lost_after_a_sigkill_is_restored_from_a_folder_replica(tmp_path)
     url = f"file://{replica}"
     acknowledged, killed_at = run_and_kill(data, url)
     assert any(replica.rglob("*.ltx"))
+    assert (data / "copy.db").exists()
     keys_only(data)
     check_nothing_lost(restored_app(tmp_path, data, url), acknowledged, killed_at)
 
@@ -197,3 +202,13 @@ def test_a_replica_url_litestream_cannot_take_is_refused_with_the_schemes_it_can
 def test_a_replica_url_is_printed_without_its_secrets():
     shown = replication.shown("sftp://post:hunter2@backup.example.org:22/screening?key=secret")
     assert shown == "sftp://post@backup.example.org:22/screening"
+
+
+def test_while_litestream_replicates_the_apps_connections_leave_it_the_checkpoints(tmp_path):
+    from screening.db.connection import get_db
+
+    for url, expected in (("", 1000), (f"file://{tmp_path / 'replica'}", 0)):
+        app = create_app({"SCREENING_DATA_DIR": tmp_path / (url and "replicated" or "alone"), "TESTING": True})
+        app.config["SCREENING_REPLICA_URL"] = url
+        with app.app_context():
+            assert get_db().execute("PRAGMA wal_autocheckpoint").fetchone()[0] == expected
