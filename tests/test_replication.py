@@ -193,6 +193,15 @@ def test_without_a_replica_make_run_says_nothing_is_replicated_and_the_administr
     assert "Nothing is replicated off this machine" in client.get("/admin/accounts").get_data(as_text=True)
 
 
+def test_make_run_refuses_to_serve_unreplicated_when_the_replica_url_is_wrong(tmp_path):
+    launcher = [sys.executable, "-m", "screening.protection.replication", "--", sys.executable, "-c", "print('served')"]
+    env = environment(tmp_path, "ftp://backup.example.org/screening")
+    done = subprocess.run(launcher, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)  # noqa: S603
+    assert done.returncode == 2
+    assert "served" not in done.stdout
+    assert "a replica URL starts with one of s3://" in done.stderr
+
+
 @pytest.mark.parametrize("url", ["", "http://example.org/db", "ftp://host/db", "file://"])
 def test_a_replica_url_litestream_cannot_take_is_refused_with_the_schemes_it_can(url):
     with pytest.raises(replication.ReplicationError, match="s3://"):

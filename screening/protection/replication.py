@@ -167,7 +167,11 @@ def main(arguments=None):
             file=sys.stderr,
         )
         os.execvp(server[0], server)  # noqa: S606 - the server command of the Makefile
-    command = serve_command(app.config["SCREENING_DATABASE"], url, server)
+    try:
+        command = serve_command(app.config["SCREENING_DATABASE"], url, server)
+    except ReplicationError as refused:
+        print(f"SCREENING_REPLICA_URL: {refused}. The server was not started.", file=sys.stderr)
+        sys.exit(2)
     print(f"Replicating the database to {shown(url)} with Litestream.", file=sys.stderr)
     os.execv(command[0], command)  # noqa: S606 - litestream, running that same command
 
