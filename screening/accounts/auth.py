@@ -22,14 +22,14 @@ def load_user():
     if not session_id:
         return
     db = get_db()
+    # A session ended on the server leaves the cookie as it is: a request sent before a quick exit
+    # and answered after it would otherwise send back a cookie without the exit's mark.
     row, g.session_ended = sessions.check(db, session_id)
     if row is None:
-        session.clear()
         return
     user = store.get(db, row["user_id"], active_only=True)
     if user is None:
         sessions.end(db, session_id)
-        session.clear()
         return
     g.user, g.session_row = user, row
     g.handover = sessions.handover_of(row)
